@@ -1,0 +1,105 @@
+"""Configuration read from the environment, with defaults that are safe on one machine.
+
+Every setting a deployment may change is an environment variable; nothing secret is
+ever written into the code. Local runs keep a generated secret key under `instance/`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a deployment Sunshine can run in."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """A key generated once per machine, so sessions survive a restart of `make run`."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask configuration from environment variables."""
+    env = dict(os.environ if env is None else env)
+    deployment = env.get("SUNSHINE_ENV", "development").strip().lower()
+    production = deployment == "production"
+
+    secret_key = env.get("SECRET_KEY", "").strip()
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when SUNSHINE_ENV=production.")
+        secret_key = _local_secret_key(instance_path)
+
+    database_url = env.get("DATABASE_URL", "").strip()
+    if not database_url:
+        if production:
+            raise ConfigError("DATABASE_URL must be set when SUNSHINE_ENV=production.")
+        database_url = f"sqlite:///{instance_path / 'sunshine.sqlite3'}"
+
+    timezone_name = env.get("OFFICE_TIMEZONE", "Asia/Shanghai").strip() or "Asia/Shanghai"
+    try:
+        ZoneInfo(timezone_name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"OFFICE_TIMEZONE={timezone_name!r} is not a known time zone.") from error
+
+    redis_url = env.get("REDIS_URL", "").strip()
+    idle_minutes = int(env.get("SESSION_IDLE_MINUTES", "30"))
+
+    return {
+        "SUNSHINE_ENV": deployment,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url or None,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        "OFFICE_TIMEZONE": timezone_name,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": timezone_name,
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_FROM": env.get("MAIL_FROM", "sunshine@localhost"),
+        # Staff sessions end after a period without requests; each request renews it.
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Always Secure in production; elsewhere Secure whenever the request came over HTTPS.
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+    }

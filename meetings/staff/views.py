@@ -1,0 +1,168 @@
+"""Signing in and out, and the administrators' page of staff accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from extensions import db, limiter
+from meetings.staff import operations
+from meetings.staff.access import permission_required
+from meetings.staff.forms import LoginForm, PasswordResetForm, StaffCreateForm, StaffDetailsForm
+from meetings.staff.models import Permission, Role, User
+from meetings.web import render_page, safe_next_url
+
+bp = Blueprint("staff", __name__)
+
+
+def _failed_login(response: Response) -> bool:
+    # Only attempts that did not sign in count towards the limits.
+    return response.status_code != 303
+
+
+def _username_key() -> str:
+    return "login|" + (request.form.get("username") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(
+    "5 per 15 minutes", methods=["POST"], key_func=_username_key, deduct_when=_failed_login
+)
+def login() -> Response:
+    form = LoginForm()
+    next_url = safe_next_url(request.args.get("next"), url_for("office.dashboard"))
+    if form.validate_on_submit():
+        user = operations.find_user(form.username.data)
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            # A fresh session at sign-in: nothing from before the login carries over.
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            operations.record_login(user)
+            db.session.commit()
+            return redirect(next_url, code=303)
+        form.password.errors.append(_("The user name or password is not right."))
+    status = 422 if form.errors else 200
+    return render_page("staff/login.html", form=form, status=status)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("staff.login"), code=303)
+
+
+def user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.get("/admin/staff/")
+@permission_required(Permission.MANAGE_STAFF)
+def staff_list() -> Response:
+    users = db.session.scalars(select(User).order_by(User.disabled_at.is_not(None), User.username))
+    return render_page("staff/list.html", users=list(users))
+
+
+@bp.route("/admin/staff/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_STAFF)
+def staff_create() -> Response:
+    form = StaffCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.create_user(
+                username=form.username.data,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                actor=current_user,
+            )
+        except operations.StaffError as error:
+            form.username.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for("staff.staff_list"), code=303)
+    return render_page("staff/new.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/admin/staff/<int:user_id>", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_STAFF)
+def staff_edit(user_id: int) -> Response:
+    user = user_or_404(user_id)
+    form = StaffDetailsForm(obj=user, role=user.role.value)
+    password_form = PasswordResetForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            operations.update_user(
+                user,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                actor=current_user,
+            )
+        except operations.StaffError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("staff.staff_edit", user_id=user.id), code=303)
+    return render_page(
+        "staff/edit.html",
+        user=user,
+        form=form,
+        password_form=password_form,
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.post("/admin/staff/<int:user_id>/password")
+@permission_required(Permission.MANAGE_STAFF)
+def staff_reset_password(user_id: int) -> Response:
+    user = user_or_404(user_id)
+    password_form = PasswordResetForm(prefix="pw")
+    if password_form.validate_on_submit():
+        operations.reset_password(user, password_form.password.data, actor=current_user)
+        db.session.commit()
+        flash(_("New password set; the account's sessions have ended."), "success")
+        return redirect(url_for("staff.staff_edit", user_id=user.id), code=303)
+    form = StaffDetailsForm(obj=user, role=user.role.value)
+    return render_page(
+        "staff/edit.html", user=user, form=form, password_form=password_form, status=422
+    )
+
+
+@bp.post("/admin/staff/<int:user_id>/disable")
+@permission_required(Permission.MANAGE_STAFF)
+def staff_disable(user_id: int) -> Response:
+    user = user_or_404(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot disable your own account."), "error")
+        return redirect(url_for("staff.staff_edit", user_id=user.id), code=303)
+    try:
+        operations.disable_user(user, actor=current_user)
+    except operations.StaffError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Account %(name)s disabled; its sessions have ended.", name=user.username), "success"
+        )
+    return redirect(url_for("staff.staff_edit", user_id=user.id), code=303)
+
+
+@bp.post("/admin/staff/<int:user_id>/enable")
+@permission_required(Permission.MANAGE_STAFF)
+def staff_enable(user_id: int) -> Response:
+    user = user_or_404(user_id)
+    operations.enable_user(user, actor=current_user)
+    db.session.commit()
+    flash(_("Account %(name)s enabled.", name=user.username), "success")
+    return redirect(url_for("staff.staff_edit", user_id=user.id), code=303)

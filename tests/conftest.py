@@ -1,0 +1,193 @@
+"""Fixtures: a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL),
+created once by the migrations and emptied after every test, and factories for the
+objects tests need."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("SECRET_KEY", "tests-only-" + secrets.token_hex(16))
+
+from app import create_app  # noqa: E402  (after the environment is set)
+from extensions import db  # noqa: E402
+from meetings.clock import utcnow  # noqa: E402
+from meetings.models import Body, BodyLevel, Meeting  # noqa: E402
+from meetings.staff.models import Role, User  # noqa: E402
+
+TEST_PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+requires_postgres = pytest.mark.skipif(
+    not POSTGRES_URL, reason="set TEST_DATABASE_URL to a PostgreSQL database to run this test"
+)
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        from config import normalise_database_url
+
+        url = normalise_database_url(POSTGRES_URL)
+        reset_postgres_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'sunshine-test.sqlite3'}"
+
+
+def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    """The schema, made the way a deployment makes it: by running the migrations."""
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in reversed(tables):
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change the configuration of `app`."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database: str, app_config: dict[str, object]) -> Iterator[Flask]:
+    app = create_app(test_config(migrated_database, **app_config))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | str = Role.EDITOR, **overrides: object) -> User:
+        role = Role(role)
+        number = next(counter)
+        user = User(
+            username=overrides.pop("username", f"{role.value}{number}"),
+            display_name=overrides.pop("display_name", f"{role.value.title()} {number}"),
+            role=role,
+            **overrides,
+        )
+        user.set_password(TEST_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: User, password: str = TEST_PASSWORD):
+        return self.client.post("/login", data={"username": user.username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def make_body(app: Flask) -> Callable[..., Body]:
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides: object) -> Body:
+        number = next(counter)
+        fields = {
+            "name": f"区政府常务会议 {number}",
+            "level": BodyLevel.DISTRICT,
+            "slug": f"body-{number}",
+            "default_venue": "区政府第一会议室",
+            **overrides,
+        }
+        body = Body(**fields)
+        db.session.add(body)
+        db.session.commit()
+        return body
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(make_body: Callable[..., Body], make_user: Callable[..., User]):
+    """A draft meeting by a fresh editor, ten days from now unless told otherwise."""
+
+    def make(**overrides: object) -> Meeting:
+        starts_at = overrides.pop("starts_at", utcnow() + timedelta(days=10))
+        fields = {
+            "title": "2026年第19次区政府常务会议",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=2),
+            "venue": "区政府第一会议室",
+            **overrides,
+        }
+        if "body" not in fields:
+            fields["body"] = make_body()
+        if "author" not in fields:
+            fields["author"] = make_user(Role.EDITOR)
+        meeting = Meeting(**fields)
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

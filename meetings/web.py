@@ -149,6 +149,8 @@ def render_error(code: int, detail: str | None = None) -> Response:
 
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     code = error.code or 500
+    if error.response is not None:  # the raiser built its own page (e.g. the login throttle)
+        return error.response
     if code not in ERROR_TITLES:
         return error
     if code == 500:

@@ -72,13 +72,28 @@ def migrated_database(database_url: str) -> str:
 
 
 def empty_all_tables() -> None:
-    tables = [table.name for table in db.metadata.sorted_tables]
+    tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        names = ", ".join(table.name for table in tables)  # our own metadata, not input
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # noqa: S608
     else:
-        for name in reversed(tables):
-            db.session.execute(text(f"DELETE FROM {name}"))
+        for table in reversed(tables):
+            db.session.execute(table.delete())
     db.session.commit()
+
+
+class IsolatedRequestClient(FlaskClient):
+    """Each request runs in its own application context, as in production.
+
+    The test itself holds an application context (for factories and assertions); without
+    this, requests would share its `g` and its database session, and a user loaded by one
+    request would stay signed in for the next.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # end the test's transaction: the request sees its data
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -90,6 +105,7 @@ def app_config() -> dict[str, object]:
 @pytest.fixture
 def app(migrated_database: str, app_config: dict[str, object]) -> Iterator[Flask]:
     app = create_app(test_config(migrated_database, **app_config))
+    app.test_client_class = IsolatedRequestClient
     with app.app_context():
         yield app
         db.session.rollback()

@@ -26,10 +26,25 @@ def _username_key() -> str:
     return "login|" + (request.form.get("username") or "").strip().lower()
 
 
+def _throttled_login_page(_limit: object) -> Response:
+    """Too many failed attempts: the sign-in page again, with the name kept and a message."""
+    form = LoginForm(formdata=None, username=request.form.get("username", ""))
+    return render_page("staff/login.html", form=form, throttled=True, status=429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=_failed_login)
 @limiter.limit(
-    "5 per 15 minutes", methods=["POST"], key_func=_username_key, deduct_when=_failed_login
+    "20 per 10 minutes",
+    methods=["POST"],
+    deduct_when=_failed_login,
+    on_breach=_throttled_login_page,
+)
+@limiter.limit(
+    "5 per 15 minutes",
+    methods=["POST"],
+    key_func=_username_key,
+    deduct_when=_failed_login,
+    on_breach=_throttled_login_page,
 )
 def login() -> Response:
     form = LoginForm()

@@ -1,0 +1,134 @@
+"""Every staff address sends anonymous visitors to sign in and refuses roles that may not
+use it; every POST refuses a request without a CSRF token. Both walk the URL map, so a
+new route is covered the day it is added."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from meetings.staff.models import Role
+
+ANY_STAFF = frozenset(Role)
+EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
+REVIEWERS = frozenset({Role.REVIEWER, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+AUDITORS = frozenset({Role.REVIEWER, Role.ADMIN})
+
+# endpoint -> roles that may use it. A staff route missing here fails the suite.
+ACCESS = {
+    "office.dashboard": ANY_STAFF,
+    "office.review_queue": REVIEWERS,
+    "office.submit": EDITORS,
+    "office.approve": REVIEWERS,
+    "office.return_for_changes": REVIEWERS,
+    "office.audit_log": AUDITORS,
+    "staff.staff_list": ADMINS,
+    "staff.staff_create": ADMINS,
+    "staff.staff_edit": ADMINS,
+    "staff.staff_reset_password": ADMINS,
+    "staff.staff_disable": ADMINS,
+    "staff.staff_enable": ADMINS,
+    "meetings.staff_meeting_list": EDITORS,
+    "meetings.staff_meeting_new": EDITORS,
+    "meetings.staff_meeting": EDITORS,
+}
+
+SAMPLE_ARGUMENTS = {"kind": "meeting"}
+
+
+def staff_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/admin"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def build_url(rule) -> str:
+    values = {name: SAMPLE_ARGUMENTS.get(name, 987654) for name in rule.arguments}
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(value), path)
+    return path
+
+
+def test_every_staff_route_is_in_the_access_table(app):
+    endpoints = {rule.endpoint for rule, _ in staff_routes(app)}
+    assert endpoints - ACCESS.keys() == set(), "add new staff routes to ACCESS"
+    assert ACCESS.keys() - endpoints == set(), "remove routes that no longer exist"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, client):
+    for rule, method in staff_routes(app):
+        url = build_url(rule)
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (method, url)
+        assert response.headers["Location"].startswith("/login?next="), (method, url)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_only_what_it_may(app, client, auth, make_user, role):
+    auth.login(make_user(role))
+    for rule, method in staff_routes(app):
+        url = build_url(rule)
+        status = client.open(url, method=method).status_code
+        if role in ACCESS[rule.endpoint]:
+            assert status not in (302, 401, 403), (role, method, url, status)
+        else:
+            assert status == 403, (role, method, url, status)
+
+
+def test_disabled_account_is_treated_as_signed_out(client, auth, make_user):
+    from extensions import db
+    from meetings.staff.operations import disable_user
+
+    admin = make_user(Role.ADMIN)
+    editor = make_user(Role.EDITOR)
+    auth.login(editor)
+    assert client.get("/admin/meetings/").status_code == 200
+    disable_user(editor, actor=admin)
+    db.session.commit()
+    assert client.get("/admin/meetings/").status_code == 302
+
+
+class TestCSRF:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_every_post_route_refuses_a_request_without_a_token(self, app, client):
+        post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+        assert len(post_rules) >= 8  # the walk really walks something
+        for rule in post_rules:
+            response = client.post(build_url(rule), data={"note": "x"})
+            assert response.status_code == 400, rule.rule
+
+    def test_signed_in_staff_without_a_token_are_refused_too(self, app, client, make_user):
+        admin = make_user(Role.ADMIN)
+        page = BeautifulSoup(client.get("/login").data, "html.parser")
+        token = page.find("input", {"name": "csrf_token"})["value"]
+        response = client.post(
+            "/login",
+            data={
+                "username": admin.username,
+                "password": "correct horse battery",
+                "csrf_token": token,
+            },
+        )
+        assert response.status_code == 303
+        for rule in app.url_map.iter_rules():
+            if "POST" in rule.methods and rule.rule.startswith("/admin"):
+                assert client.post(build_url(rule)).status_code == 400, rule.rule
+
+    def test_htmx_requests_send_the_token_as_a_header(self, client):
+        page = BeautifulSoup(client.get("/").data, "html.parser")
+        headers = page.body["hx-headers"]
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', headers).group(1)
+        response = client.post(
+            "/language",
+            data={"language": "en"},
+            headers={"X-CSRFToken": token, "HX-Request": "true"},
+        )
+        assert response.status_code == 303

@@ -50,7 +50,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'sunshine-test.sqlite3'}"
 
 
-def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+def config_for_tests(database_url: str, **overrides: object) -> dict[str, object]:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -64,7 +64,7 @@ def test_config(database_url: str, **overrides: object) -> dict[str, object]:
 @pytest.fixture(scope="session")
 def migrated_database(database_url: str) -> str:
     """The schema, made the way a deployment makes it: by running the migrations."""
-    app = create_app(test_config(database_url))
+    app = create_app(config_for_tests(database_url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -104,7 +104,7 @@ def app_config() -> dict[str, object]:
 
 @pytest.fixture
 def app(migrated_database: str, app_config: dict[str, object]) -> Iterator[Flask]:
-    app = create_app(test_config(migrated_database, **app_config))
+    app = create_app(config_for_tests(migrated_database, **app_config))
     app.test_client_class = IsolatedRequestClient
     with app.app_context():
         yield app

@@ -1,0 +1,216 @@
+"""What every page shares: language, security headers, error pages, health, htmx."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import create_engine
+
+from config import ConfigError, load_config, normalise_database_url
+from meetings.staff.models import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def test_chinese_by_default(client):
+    html = page(client.get("/"))
+    assert html.html["lang"] == "zh-Hans"
+    assert html.h1.get_text(strip=True) == "近期安排"
+
+
+def test_language_switch_is_remembered(client):
+    response = client.post("/language", data={"language": "en", "next": "/meetings/?page=1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/meetings/?page=1"
+    html = page(client.get("/"))
+    assert html.html["lang"] == "en"
+    assert html.h1.get_text(strip=True) == "What's coming"
+    client.post("/language", data={"language": "zh"})
+    assert page(client.get("/")).h1.get_text(strip=True) == "近期安排"
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.post("/language", data={"language": "en", "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/language", data={"language": "xx"})
+    assert page(client.get("/")).html["lang"] == "zh-Hans"
+
+
+@pytest.mark.parametrize("url", ["/", "/login", "/meetings/", "/healthz", "/nope"])
+def test_security_headers_on_every_response(client, url):
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "style-src 'self'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_staff_pages_are_not_cached(client, auth, make_user):
+    auth.login(make_user(Role.EDITOR))
+    assert client.get("/admin/").headers["Cache-Control"] == "no-store"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    for url in ("/", "/login", "/meetings/"):
+        html = page(client.get(url))
+        for script in html.find_all("script"):
+            assert script.get("src"), f"inline script on {url}"
+        assert html.find("style") is None
+        assert html.find(attrs={"style": True}) is None
+
+
+def test_htmx_is_vendored_and_configured_for_a_strict_csp(client):
+    html = page(client.get("/"))
+    script = html.find("script", src=True)["src"]
+    assert script == "/static/vendor/htmx-2.0.11.min.js"
+    assert client.get(script).status_code == 200
+    config = json.loads(html.find("meta", {"name": "htmx-config"})["content"])
+    assert config["allowEval"] is False
+    assert config["includeIndicatorStyles"] is False
+    assert "X-CSRFToken" in json.loads(html.body["hx-headers"])
+
+
+def test_every_page_has_skip_link_landmarks_and_one_h1(client):
+    for url in ("/", "/login", "/meetings/", "/nope"):
+        html = page(client.get(url))
+        skip = html.find("a", class_="skip-link")
+        assert skip["href"] == "#main" and html.find("main", id="main") is not None
+        assert html.find("header") and html.find("footer") and html.find("nav")
+        assert len(html.find_all("h1")) == 1, url
+        for field in html.find_all(["input", "select", "textarea"]):
+            if field.get("type") in ("hidden", "submit"):
+                continue
+            assert html.find("label", attrs={"for": field["id"]}), (url, field)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh", "页面不存在"), ("en", "Page not found")])
+def test_not_found_page_in_both_languages(client, language, expected):
+    client.post("/language", data={"language": language})
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert page(response).h1.get_text(strip=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "zh", "en"),
+    [
+        (400, "无法理解该请求", "The request could not be understood"),
+        (403, "您无权访问此页面", "You do not have access to this page"),
+        (413, "上传的文件过大", "The upload is too large"),
+        (422, "提交的部分内容无法接受", "Some of what was sent could not be accepted"),
+        (500, "系统出现了问题", "Something went wrong on our side"),
+    ],
+)
+def test_error_pages_in_both_languages(app, client, code, zh, en):
+    from flask import abort
+
+    @app.get(f"/raise/{code}")
+    def raise_error():
+        abort(code)
+
+    response = client.get(f"/raise/{code}")
+    assert response.status_code == code
+    assert page(response).h1.get_text(strip=True) == zh
+    client.post("/language", data={"language": "en"})
+    assert page(client.get(f"/raise/{code}")).h1.get_text(strip=True) == en
+
+
+def test_unexpected_exception_gives_the_500_page(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("boom")
+
+    response = client.get("/explode")
+    assert response.status_code == 500
+    assert "boom" not in response.get_data(as_text=True)
+    assert page(response).h1.get_text(strip=True) == "系统出现了问题"
+
+
+def test_too_large_upload_gets_413_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 10
+    response = client.post("/language", data={"language": "en" * 100})
+    assert response.status_code == 413
+    assert page(response).h1.get_text(strip=True) == "上传的文件过大"
+
+
+def test_healthz_makes_a_database_round_trip(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(app, client, tmp_path):
+    from extensions import db
+
+    broken = create_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'x.sqlite3'}")
+    engines = db.engines
+    original = engines[None]
+    engines[None] = broken
+    try:
+        response = client.get("/healthz")
+    finally:
+        engines[None] = original
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_htmx_request_gets_the_fragment_and_vary_header(app, client, auth, make_user):
+    auth.login(make_user(Role.ADMIN))
+    full = client.get("/admin/audit/")
+    fragment = client.get("/admin/audit/", headers={"HX-Request": "true"})
+    boosted = client.get("/admin/audit/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in full.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True) and "<table" in fragment.get_data(
+        as_text=True
+    )
+    assert "<html" in boosted.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+class TestConfiguration:
+    def test_production_requires_a_secret_key(self, tmp_path):
+        with pytest.raises(ConfigError):
+            load_config(tmp_path, env={"SUNSHINE_ENV": "production", "DATABASE_URL": "sqlite://"})
+
+    def test_production_requires_a_database_url(self, tmp_path):
+        with pytest.raises(ConfigError):
+            load_config(tmp_path, env={"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40})
+
+    def test_local_secret_key_is_generated_once_and_kept_private(self, tmp_path):
+        first = load_config(tmp_path, env={})["SECRET_KEY"]
+        second = load_config(tmp_path, env={})["SECRET_KEY"]
+        assert first == second and len(first) >= 32
+        assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+    def test_defaults_are_sqlite_under_instance_and_shanghai(self, tmp_path):
+        config = load_config(tmp_path, env={})
+        assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'sunshine.sqlite3'}"
+        assert config["OFFICE_TIMEZONE"] == "Asia/Shanghai"
+        assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+    def test_redis_url_switches_the_rate_limit_storage(self, tmp_path):
+        config = load_config(tmp_path, env={"REDIS_URL": "redis://127.0.0.1:6379/0"})
+        assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+    def test_unknown_time_zone_is_refused(self, tmp_path):
+        with pytest.raises(ConfigError):
+            load_config(tmp_path, env={"OFFICE_TIMEZONE": "Mars/Olympus"})
+
+    def test_postgres_urls_use_psycopg3(self):
+        assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+        assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+        assert normalise_database_url("sqlite:///x") == "sqlite:///x"

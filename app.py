@@ -47,15 +47,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from engagement import views as engagement_views
     from engagement.demo import demo_cli
-    from meetings import admin
+    from meetings import admin, api, staff_views
     from meetings import views as meeting_views
     from meetings.staff import access  # noqa: F401  (registers the login loader)
-    from meetings.staff import views as staff_views
+    from meetings.staff import views as account_views
     from meetings.staff.cli import users_cli
     from meetings.web import register_web
 
     register_web(app)
-    for blueprint in (engagement_views.bp, meeting_views.bp, staff_views.bp, admin.bp):
+    blueprints = (
+        engagement_views.bp,
+        meeting_views.bp,
+        staff_views.bp,
+        account_views.bp,
+        admin.bp,
+        api.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

@@ -14,7 +14,8 @@ bp = Blueprint("engagement", __name__)
 
 @bp.get("/")
 def home() -> Response:
+    now = utcnow()
     upcoming = db.session.scalars(
-        Meeting.public().where(Meeting.ends_at >= utcnow()).order_by(Meeting.starts_at).limit(10)
+        Meeting.public().where(Meeting.ends_at >= now).order_by(Meeting.starts_at).limit(10)
     ).all()
-    return render_page("engagement/home.html", meetings=upcoming)
+    return render_page("engagement/home.html", meetings=upcoming, now=now)

@@ -1,13 +1,62 @@
-"""Forms of the staff meeting pages."""
+"""Forms of the staff pages for bodies, meetings, agendas and live updates."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from meetings.models import BodyLevel, Visibility
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _end_after_start(start_field: str):
+    def check(form: FlaskForm, field: DateTimeLocalField) -> None:
+        start = getattr(form, start_field).data
+        if start and field.data and field.data <= start:
+            raise ValidationError(_l("The end must be after the start."))
+
+    return check
+
+
+class BodyForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the body's name.")), Length(max=200)]
+    )
+    level = SelectField(
+        _l("Level"), choices=lambda: [(level.value, level.label) for level in BodyLevel]
+    )
+    slug = StringField(
+        _l("Address name"),
+        description=_l("Used in calendar addresses; lower-case letters, digits and dashes."),
+        validators=[
+            DataRequired(_l("Enter an address name.")),
+            Length(max=64),
+            Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and dashes only.")),
+        ],
+    )
+    default_venue = StringField(_l("Usual venue"), validators=[Optional(), Length(max=200)])
 
 
 class MeetingForm(FlaskForm):
@@ -17,6 +66,13 @@ class MeetingForm(FlaskForm):
         description=_l("For example: 2026年第19次区政府常务会议"),
         validators=[DataRequired(_l("Enter the meeting's title.")), Length(max=200)],
     )
+    session_number = IntegerField(
+        _l("Session number in the year (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=999, message=_l("Enter a number from 1 to 999.")),
+        ],
+    )
     starts_at = DateTimeLocalField(
         _l("Starts (office time)"),
         format=DATETIME_FORMAT,
@@ -25,11 +81,130 @@ class MeetingForm(FlaskForm):
     ends_at = DateTimeLocalField(
         _l("Ends (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter an end date and time."))],
+        validators=[DataRequired(_l("Enter an end date and time.")), _end_after_start("starts_at")],
     )
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    venue = StringField(
+        _l("Venue"),
+        description=_l("Leave empty to use the body's usual venue."),
+        validators=[Optional(), Length(max=200)],
+    )
+    livestream_url = URLField(
+        _l("Livestream address (optional)"),
+        validators=[
+            Optional(),
+            URL(require_tld=False, message=_l("Enter a full web address starting with https://")),
+            Regexp(r"^https?://", message=_l("Enter a full web address starting with https://")),
+            Length(max=500),
+        ],
+    )
+    sit_in_open = BooleanField(_l("Residents may apply to sit in"))
+    sit_in_places = IntegerField(
+        _l("Places for residents"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=500, message=_l("Enter a number from 0 to 500.")),
+        ],
+    )
+    notes = TextAreaField(_l("Notes for the public"), validators=[Optional(), Length(max=5000)])
 
-    def validate_ends_at(self, field: DateTimeLocalField) -> None:
-        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
-            raise ValidationError(_l("The end must be after the start."))
+    def validate_sit_in_places(self, field: IntegerField) -> None:
+        if self.sit_in_open.data and not field.data:
+            raise ValidationError(_l("Say how many residents may sit in."))
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter the item's title.")), Length(max=300)]
+    )
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    sponsor = StringField(_l("Sponsoring department"), validators=[Optional(), Length(max=200)])
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=100)])
+    is_major_decision = BooleanField(_l("Major decision (重大行政决策)"))
+    visibility = RadioField(
+        _l("Visibility"),
+        choices=lambda: [(v.value, v.label) for v in Visibility],
+        default=Visibility.PUBLIC.value,
+    )
+    withheld_basis = TextAreaField(
+        _l("Legal basis for withholding"),
+        description=_l(
+            "Shown to the public in place of the item, e.g. 《政府信息公开条例》第十四条."
+        ),
+        validators=[Optional(), Length(max=1000)],
+    )
+
+    def validate_withheld_basis(self, field: TextAreaField) -> None:
+        if self.visibility.data == Visibility.WITHHELD.value and not (field.data or "").strip():
+            raise ValidationError(_l("Give the legal basis for withholding the item."))
+
+
+class DocumentForm(FlaskForm):
+    document = FileField(
+        _l("Document"),
+        description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG; up to 20 MB."),
+        validators=[InputRequired(_l("Choose a file."))],
+    )
+
+
+class PostponeForm(FlaskForm):
+    new_starts_at = DateTimeLocalField(
+        _l("New start (office time)"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired(_l("Enter a start date and time."))],
+    )
+    new_ends_at = DateTimeLocalField(
+        _l("New end (office time)"),
+        format=DATETIME_FORMAT,
+        validators=[
+            DataRequired(_l("Enter an end date and time.")),
+            _end_after_start("new_starts_at"),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Reason (shown to the public)"),
+        validators=[
+            DataRequired(_l("Give the reason; it is shown to the public.")),
+            Length(max=1000),
+        ],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (shown to the public)"),
+        validators=[
+            DataRequired(_l("Give the reason; it is shown to the public.")),
+            Length(max=1000),
+        ],
+    )
+
+
+class OptionalReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Note (optional, shown to the public)"), validators=[Optional(), Length(max=1000)]
+    )
+
+
+class RetitleForm(FlaskForm):
+    new_title = StringField(
+        _l("New title"), validators=[DataRequired(_l("Enter the new title.")), Length(max=300)]
+    )
+    reason = TextAreaField(
+        _l("Note (optional, shown to the public)"), validators=[Optional(), Length(max=1000)]
+    )
+
+
+class LiveUpdateForm(FlaskForm):
+    text = TextAreaField(
+        _l("Update"),
+        validators=[DataRequired(_l("Write the update.")), Length(max=1000)],
+    )
+    agenda_item_id = SelectField(_l("About agenda item (optional)"), coerce=int, default=0)
+    image = FileField(_l("Image (optional)"), description=_l("PNG or JPEG, up to 5 MB."))
+
+
+class LiveCorrectionForm(FlaskForm):
+    text = TextAreaField(
+        _l("Corrected text"), validators=[DataRequired(_l("Write the update.")), Length(max=1000)]
+    )

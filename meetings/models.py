@@ -1,44 +1,109 @@
-"""Organising bodies and their meetings."""
+"""Organising bodies, their meetings, agendas, documents, live updates and public changes.
+
+A meeting is announced through confidentiality review together with its agenda. After
+that, every public change (postponement, cancellation, conclusion, agenda changes, new
+documents) is a `MeetingChange` that goes through review itself and is applied when it is
+approved; the approved changes are the public "changes since announcement".
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from meetings.clock import UTCDateTime, utcnow
-from meetings.review import Reviewable
+from meetings.review import Reviewable, ReviewState
+
+if TYPE_CHECKING:
+    from meetings.staff.models import User
 
 
-class BodyLevel(enum.StrEnum):
+def enum_column(enum_class: type[enum.Enum], length: int = 16) -> Enum:
+    """Enums are stored as their string values, the same on SQLite and PostgreSQL."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class LabelledEnum(enum.StrEnum):
+    """An enum whose members have a translated label in `LABELS`."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self])
+
+
+class BodyLevel(LabelledEnum):
     DISTRICT = "district"
     DEPARTMENT = "department"
     STREET = "street"
 
-    @property
-    def label(self) -> str:
-        return str(BODY_LEVEL_LABELS[self])
+
+class MeetingStatus(LabelledEnum):
+    """What the public sees; derived from the meeting's facts and the clock."""
+
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    POSTPONED = "postponed"
+    LIVE = "live"
+    HELD = "held"
+    CONCLUDED = "concluded"
+    CANCELLED = "cancelled"
 
 
-BODY_LEVEL_LABELS = {
+class Visibility(LabelledEnum):
+    PUBLIC = "public"
+    WITHHELD = "withheld"
+
+
+class ChangeKind(LabelledEnum):
+    POSTPONE = "postpone"
+    CANCEL = "cancel"
+    CONCLUDE = "conclude"
+    ADD_ITEM = "add_item"
+    REMOVE_ITEM = "remove_item"
+    RETITLE_ITEM = "retitle_item"
+    REORDER = "reorder"
+    ADD_DOCUMENT = "add_document"
+
+
+AGENDA_CHANGES = frozenset(
+    {ChangeKind.ADD_ITEM, ChangeKind.REMOVE_ITEM, ChangeKind.RETITLE_ITEM, ChangeKind.REORDER}
+)
+
+LABELS: dict[enum.Enum, Any] = {
     BodyLevel.DISTRICT: _l("District"),
     BodyLevel.DEPARTMENT: _l("Department"),
     BodyLevel.STREET: _l("Street office"),
+    MeetingStatus.DRAFT: _l("Not announced"),
+    MeetingStatus.ANNOUNCED: _l("Announced"),
+    MeetingStatus.POSTPONED: _l("Postponed"),
+    MeetingStatus.LIVE: _l("Live now"),
+    MeetingStatus.HELD: _l("Held"),
+    MeetingStatus.CONCLUDED: _l("Concluded"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+    Visibility.PUBLIC: _l("Public"),
+    Visibility.WITHHELD: _l("Withheld from the public"),
+    ChangeKind.POSTPONE: _l("Postponed"),
+    ChangeKind.CANCEL: _l("Cancelled"),
+    ChangeKind.CONCLUDE: _l("Concluded"),
+    ChangeKind.ADD_ITEM: _l("Agenda item added"),
+    ChangeKind.REMOVE_ITEM: _l("Agenda item removed"),
+    ChangeKind.RETITLE_ITEM: _l("Agenda item retitled"),
+    ChangeKind.REORDER: _l("Agenda reordered"),
+    ChangeKind.ADD_DOCUMENT: _l("Document added"),
 }
-
-
-def _enum_column(enum_class: type[enum.Enum]) -> Enum:
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Body(db.Model):
@@ -48,7 +113,7 @@ class Body(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[BodyLevel] = mapped_column(_enum_column(BodyLevel))
+    level: Mapped[BodyLevel] = mapped_column(enum_column(BodyLevel))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     default_venue: Mapped[str | None] = mapped_column(String(200))
 
@@ -64,22 +129,274 @@ class Meeting(Reviewable, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    session_number: Mapped[int | None]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue: Mapped[str | None] = mapped_column(String(200))
+    livestream_url: Mapped[str | None] = mapped_column(String(500))
+    sit_in_open: Mapped[bool] = mapped_column(default=False)
+    sit_in_places: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str | None] = mapped_column(Text)
     # Every public change increments it; calendar feeds use it as SEQUENCE.
     revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set only by approved changes.
+    original_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    postpone_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    body: Mapped[Body] = relationship(lazy="joined")
+    body: Mapped[Body] = relationship(lazy="joined", innerjoin=True)
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
 
     @property
     def review_title(self) -> str:
         return self.title
 
     def staff_url(self) -> str:
-        return url_for("meetings.staff_meeting", meeting_id=self.id)
+        return url_for("meeting_staff.meeting", meeting_id=self.id)
 
-    def on_published(self, actor: object) -> None:
+    def public_url(self) -> str:
+        return url_for("meetings.meeting_page", meeting_id=self.id)
+
+    def review_blockers(self) -> list[str]:
+        if not any(item.removed_at is None for item in self.agenda):
+            return [_("A meeting needs at least one agenda item before it is announced.")]
+        return []
+
+    def content_parts(self) -> list[object]:
+        parts: list[object] = [self, *self.agenda]
+        for item in self.agenda:
+            parts.extend(item.documents)
+        return parts
+
+    def on_published(self, actor: User) -> None:
+        """Announcing publishes the agenda and documents prepared with the meeting."""
+        now = utcnow()
         self.revision += 1
+        for item in self.agenda:
+            if item.removed_at is None and item.published_at is None:
+                item.published_at = now
+            for document in item.documents:
+                document.published_at = document.published_at or now
+
+    def status_at(self, now: datetime) -> MeetingStatus:
+        if self.review_state != ReviewState.APPROVED:
+            return MeetingStatus.DRAFT
+        if self.cancelled_at is not None:
+            return MeetingStatus.CANCELLED
+        if self.concluded_at is not None:
+            return MeetingStatus.CONCLUDED
+        if now >= self.ends_at:
+            return MeetingStatus.HELD
+        if now >= self.starts_at:
+            return MeetingStatus.LIVE
+        if self.original_starts_at is not None:
+            return MeetingStatus.POSTPONED
+        return MeetingStatus.ANNOUNCED
+
+    @property
+    def status(self) -> MeetingStatus:
+        return self.status_at(utcnow())
+
+    @property
+    def is_announced(self) -> bool:
+        return self.review_state == ReviewState.APPROVED
+
+    @property
+    def agenda_is_open(self) -> bool:
+        """The agenda can still change (not concluded or cancelled)."""
+        return self.concluded_at is None and self.cancelled_at is None
+
+    @property
+    def current_agenda(self) -> list[AgendaItem]:
+        return [item for item in self.agenda if item.removed_at is None]
+
+    @property
+    def public_agenda(self) -> list[AgendaItem]:
+        return [item for item in self.agenda if item.is_public]
+
+
+def meeting_status_condition(status: MeetingStatus, now: datetime) -> Any:
+    """The SQL condition for a public status, matching `Meeting.status_at`."""
+    active = and_(Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_(None))
+    return {
+        MeetingStatus.CANCELLED: Meeting.cancelled_at.is_not(None),
+        MeetingStatus.CONCLUDED: and_(
+            Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_not(None)
+        ),
+        MeetingStatus.HELD: and_(active, Meeting.ends_at <= now),
+        MeetingStatus.LIVE: and_(active, Meeting.starts_at <= now, Meeting.ends_at > now),
+        MeetingStatus.POSTPONED: and_(
+            active, Meeting.starts_at > now, Meeting.original_starts_at.is_not(None)
+        ),
+        MeetingStatus.ANNOUNCED: and_(
+            active, Meeting.starts_at > now, Meeting.original_starts_at.is_(None)
+        ),
+        MeetingStatus.DRAFT: Meeting.review_state != ReviewState.APPROVED,
+    }[status]
+
+
+class AgendaItem(db.Model):
+    """An item on a meeting's agenda (议题). Public once published and not removed."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    sponsor: Mapped[str | None] = mapped_column(String(200))  # 承办单位
+    presenter: Mapped[str | None] = mapped_column(String(100))
+    is_major_decision: Mapped[bool] = mapped_column(default=False)
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility), default=Visibility.PUBLIC
+    )
+    withheld_basis: Mapped[str | None] = mapped_column(Text)  # 不予公开的依据
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+    documents: Mapped[list[AgendaDocument]] = relationship(
+        back_populates="agenda_item", order_by="AgendaDocument.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and self.removed_at is None
+
+    @property
+    def is_withheld(self) -> bool:
+        return self.visibility == Visibility.WITHHELD
+
+    @property
+    def public_documents(self) -> list[AgendaDocument]:
+        if self.is_withheld:
+            return []
+        return [document for document in self.documents if document.published_at is not None]
+
+
+class AgendaDocument(db.Model):
+    """A file attached to an agenda item, stored under instance/ with a generated name."""
+
+    __tablename__ = "agenda_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="documents")
+
+    def public_url(self) -> str:
+        return url_for("meetings.document", document_id=self.id, name=self.original_name)
+
+
+class LiveUpdate(db.Model):
+    """A short post (微直播) while a meeting runs. Withdrawn posts leave the public page."""
+
+    __tablename__ = "live_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    text: Mapped[str] = mapped_column(String(1000))
+    image_name: Mapped[str | None] = mapped_column(String(80))
+    image_type: Mapped[str | None] = mapped_column(String(40))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+
+
+class MeetingChange(Reviewable, db.Model):
+    """A public change to an announced meeting, applied when a reviewer approves it."""
+
+    __tablename__ = "meeting_changes"
+    review_kind = "meeting_change"
+    review_kind_label = _l("Change to an announced meeting")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind))
+    reason: Mapped[str | None] = mapped_column(Text)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_documents.id"))
+    old_title: Mapped[str | None] = mapped_column(String(300))
+    new_title: Mapped[str | None] = mapped_column(String(300))
+    old_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_order: Mapped[list[int] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    document: Mapped[AgendaDocument | None] = relationship()
+
+    @property
+    def review_title(self) -> str:
+        return f"{self.meeting.title} · {self.kind.label}"
+
+    def staff_url(self) -> str:
+        return url_for("meeting_staff.meeting", meeting_id=self.meeting_id) + f"#change-{self.id}"
+
+    def content_parts(self) -> list[object]:
+        parts: list[object] = [self]
+        if self.kind == ChangeKind.ADD_ITEM and self.agenda_item is not None:
+            parts.extend([self.agenda_item, *self.agenda_item.documents])
+        if self.document is not None:
+            parts.append(self.document)
+        return parts
+
+    def review_blockers(self) -> list[str]:
+        meeting = self.meeting
+        if not meeting.is_announced:
+            return [_("The meeting has not been announced; change its draft instead.")]
+        if not meeting.agenda_is_open:
+            return [_("The meeting is concluded or cancelled; it can no longer change.")]
+        if self.kind == ChangeKind.CONCLUDE and utcnow() < meeting.starts_at:
+            return [_("A meeting can be concluded only after it has started.")]
+        if self.kind == ChangeKind.REMOVE_ITEM and len(meeting.public_agenda) <= 1:
+            return [_("The last agenda item cannot be removed; cancel the meeting instead.")]
+        return []
+
+    def on_published(self, actor: User) -> None:
+        """Apply the change to the meeting: only now does the public see it."""
+        now = utcnow()
+        meeting = self.meeting
+        if self.kind == ChangeKind.POSTPONE:
+            meeting.original_starts_at = meeting.original_starts_at or meeting.starts_at
+            meeting.starts_at, meeting.ends_at = self.new_starts_at, self.new_ends_at
+            meeting.postpone_reason = self.reason
+        elif self.kind == ChangeKind.CANCEL:
+            meeting.cancelled_at, meeting.cancel_reason = now, self.reason
+        elif self.kind == ChangeKind.CONCLUDE:
+            meeting.concluded_at = now
+        elif self.kind == ChangeKind.ADD_ITEM:
+            self.agenda_item.published_at = now
+            for document in self.agenda_item.documents:
+                document.published_at = now
+        elif self.kind == ChangeKind.REMOVE_ITEM:
+            self.agenda_item.removed_at = now
+        elif self.kind == ChangeKind.RETITLE_ITEM:
+            self.agenda_item.title = self.new_title
+        elif self.kind == ChangeKind.REORDER:
+            positions = {item_id: index for index, item_id in enumerate(self.new_order or [])}
+            for item in meeting.agenda:
+                item.position = positions.get(item.id, len(positions) + item.position)
+        elif self.kind == ChangeKind.ADD_DOCUMENT:
+            self.document.published_at = now
+        meeting.revision += 1

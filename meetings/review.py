@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, Select, Text, select
+from sqlalchemy import Enum, ForeignKey, Select, Text, and_, or_, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -120,18 +120,37 @@ class Reviewable:
     def on_published(self, actor: User) -> None:
         """Called when approval makes the content public (e.g. bump a revision)."""
 
+    def review_blockers(self) -> list[str]:
+        """Reasons the content cannot go to review or be approved yet (empty when ready)."""
+        return []
+
+    def content_parts(self) -> list[object]:
+        """Everything whose changes count as working on this content (for `contributors`)."""
+        return [self]
+
 
 def contributors(item: Reviewable) -> set[int]:
-    """Ids of staff who changed the content, from the audit log."""
+    """Ids of staff who changed the content or any of its parts, from the audit log."""
+    parts = or_(
+        *(
+            and_(AuditEntry.subject_type == subject_type_of(part), AuditEntry.subject_id == part.id)
+            for part in item.content_parts()
+        )
+    )
     rows = db.session.scalars(
         select(AuditEntry.actor_id).where(
-            AuditEntry.subject_type == subject_type_of(item),
-            AuditEntry.subject_id == item.id,
+            parts,
             AuditEntry.actor_id.is_not(None),
-            AuditEntry.action.not_in(("review.approve", "review.return")),
+            AuditEntry.action.not_in(("review.approve", "review.return", "staff.login")),
         )
     )
     return set(rows) | {item.author_id}
+
+
+def _refuse_if_not_ready(item: Reviewable) -> None:
+    blockers = item.review_blockers()
+    if blockers:
+        raise ReviewRefused(" ".join(blockers))
 
 
 def submit_for_review(item: Reviewable, *, actor: User) -> None:
@@ -139,6 +158,7 @@ def submit_for_review(item: Reviewable, *, actor: User) -> None:
         raise ReviewRefused(_("Your role cannot submit content for review."))
     if not item.is_editable:
         raise ReviewRefused(_("Only a draft or returned item can be submitted."))
+    _refuse_if_not_ready(item)
     item.review_state = ReviewState.SUBMITTED
     item.submitted_at = utcnow()
     record_change(
@@ -158,6 +178,7 @@ def approve(item: Reviewable, *, actor: User) -> None:
         raise ReviewRefused(_("Only content awaiting review can be approved."))
     if actor.id in contributors(item):
         raise ReviewRefused(_("You worked on this content, so another reviewer must approve it."))
+    _refuse_if_not_ready(item)
     item.review_state = ReviewState.APPROVED
     item.reviewed_by = actor
     item.review_note = None

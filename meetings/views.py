@@ -1,107 +1,218 @@
-"""Meeting pages: the public list and page, and the staff pages that prepare them."""
+"""Public meeting pages: the list with filters, one meeting, its live updates and files.
+
+Every query here starts from `Meeting.public()`; documents and images are served only
+when everything above them is public.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import select
+import hashlib
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, request, send_file
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
-from meetings import operations
-from meetings.clock import from_office_time, to_office_time
-from meetings.forms import MeetingForm
-from meetings.models import Body, Meeting
-from meetings.review import ReviewRefused
-from meetings.staff.access import permission_required
-from meetings.staff.models import Permission
+from meetings.clock import office_zone, utcnow
+from meetings.files import is_inline, stored_path
+from meetings.models import (
+    AgendaDocument,
+    AgendaItem,
+    Body,
+    BodyLevel,
+    LiveUpdate,
+    Meeting,
+    MeetingChange,
+    MeetingStatus,
+    Visibility,
+    meeting_status_condition,
+)
+from meetings.review import ReviewState
 from meetings.web import render_page
 
 bp = Blueprint("meetings", __name__)
 
+PUBLIC_STATUSES = [status for status in MeetingStatus if status != MeetingStatus.DRAFT]
+
 
 def public_meeting_or_404(meeting_id: int) -> Meeting:
     """A meeting residents may see: approved by review, otherwise it does not exist."""
-    meeting = db.session.scalar(Meeting.public().where(Meeting.id == meeting_id))
+    meeting = db.session.scalar(
+        Meeting.public()
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.agenda).selectinload(AgendaItem.documents))
+    )
     if meeting is None:
         abort(404)
     return meeting
 
 
-def meeting_or_404(meeting_id: int) -> Meeting:
-    return db.get_or_404(Meeting, meeting_id)
+def meeting_filters() -> dict[str, str]:
+    return {key: request.args.get(key, "").strip() for key in ("body", "level", "year", "status")}
+
+
+def filtered_public_meetings(filters: dict[str, str], now: datetime):
+    """The public meeting query narrowed by the list's filters (unknown values are ignored)."""
+    query = Meeting.public()
+    if filters["body"]:
+        query = query.join(Meeting.body).where(Body.slug == filters["body"])
+    if filters["level"] in {level.value for level in BodyLevel}:
+        query = query.where(Meeting.body.has(Body.level == BodyLevel(filters["level"])))
+    if filters["year"].isdigit():
+        local_start = datetime(int(filters["year"]), 1, 1, tzinfo=office_zone())
+        local_end = datetime(int(filters["year"]) + 1, 1, 1, tzinfo=office_zone())
+        query = query.where(Meeting.starts_at >= local_start, Meeting.starts_at < local_end)
+    if filters["status"] in {status.value for status in PUBLIC_STATUSES}:
+        query = query.where(meeting_status_condition(MeetingStatus(filters["status"]), now))
+    return query
+
+
+def filter_choices() -> dict[str, list]:
+    years = db.session.scalars(
+        select(extract("year", Meeting.starts_at).label("year"))
+        .where(Meeting.review_state == ReviewState.APPROVED)
+        .distinct()
+        .order_by(extract("year", Meeting.starts_at).desc())
+    ).all()
+    return {
+        "bodies": db.session.scalars(select(Body).order_by(Body.level, Body.name)).all(),
+        "levels": list(BodyLevel),
+        "years": [int(year) for year in years],
+        "statuses": PUBLIC_STATUSES,
+    }
 
 
 @bp.get("/meetings/")
 def meeting_list() -> Response:
-    meetings = db.paginate(Meeting.public().order_by(Meeting.starts_at.desc()), per_page=20)
-    return render_page("meetings/list.html", meetings=meetings)
+    filters = meeting_filters()
+    now = utcnow()
+    meetings = db.paginate(
+        filtered_public_meetings(filters, now).order_by(Meeting.starts_at.desc()),
+        per_page=20,
+        error_out=False,
+    )
+    return render_page(
+        "meetings/list.html",
+        "meetings/_results.html",
+        meetings=meetings,
+        filters=filters,
+        now=now,
+        choices=filter_choices(),
+    )
+
+
+def public_changes(meeting: Meeting) -> list[MeetingChange]:
+    return db.session.scalars(
+        MeetingChange.public()
+        .where(MeetingChange.meeting_id == meeting.id)
+        .order_by(MeetingChange.published_at)
+    ).all()
+
+
+def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:
+    return db.session.scalars(
+        select(LiveUpdate)
+        .where(LiveUpdate.meeting_id == meeting.id, LiveUpdate.withdrawn_at.is_(None))
+        .order_by(LiveUpdate.posted_at.desc(), LiveUpdate.id.desc())
+    ).all()
+
+
+def live_version(meeting: Meeting) -> str:
+    """Changes whenever the public live feed would look different."""
+    row = db.session.execute(
+        select(
+            func.count(LiveUpdate.id),
+            func.max(LiveUpdate.posted_at),
+            func.max(LiveUpdate.edited_at),
+            func.max(LiveUpdate.withdrawn_at),
+        ).where(LiveUpdate.meeting_id == meeting.id)
+    ).one()
+    seed = f"{meeting.id}|{meeting.revision}|{meeting.status.value}|{row}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:20]
 
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting_page(meeting_id: int) -> Response:
-    return render_page("meetings/meeting.html", meeting=public_meeting_or_404(meeting_id))
-
-
-def _body_choices() -> list[tuple[int, str]]:
-    return [(body.id, body.name) for body in db.session.scalars(select(Body).order_by(Body.id))]
-
-
-def _meeting_fields(form: MeetingForm) -> dict[str, object]:
-    return {
-        "title": form.title.data,
-        "starts_at": from_office_time(form.starts_at.data),
-        "ends_at": from_office_time(form.ends_at.data),
-        "venue": form.venue.data,
-        "notes": form.notes.data,
-    }
-
-
-@bp.get("/admin/meetings/")
-@permission_required(Permission.EDIT)
-def staff_meeting_list() -> Response:
-    meetings = db.paginate(select(Meeting).order_by(Meeting.starts_at.desc()), per_page=30)
-    return render_page("meetings/staff_list.html", meetings=meetings)
-
-
-@bp.route("/admin/meetings/new", methods=["GET", "POST"])
-@permission_required(Permission.EDIT)
-def staff_meeting_new() -> Response:
-    form = MeetingForm()
-    form.body_id.choices = _body_choices()
-    if form.validate_on_submit():
-        body = db.get_or_404(Body, form.body_id.data)
-        meeting = operations.create_meeting(body, actor=current_user, **_meeting_fields(form))
-        db.session.commit()
-        flash(_("Draft saved. Submit it for review when it is ready."), "success")
-        return redirect(url_for("meetings.staff_meeting", meeting_id=meeting.id), code=303)
+    meeting = public_meeting_or_404(meeting_id)
     return render_page(
-        "meetings/staff_edit.html", form=form, meeting=None, status=422 if form.errors else 200
+        "meetings/meeting.html",
+        meeting=meeting,
+        changes=public_changes(meeting),
+        updates=public_live_updates(meeting),
+        live_version=live_version(meeting),
     )
 
 
-@bp.route("/admin/meetings/<int:meeting_id>", methods=["GET", "POST"])
-@permission_required(Permission.EDIT)
-def staff_meeting(meeting_id: int) -> Response:
-    meeting = meeting_or_404(meeting_id)
-    form = MeetingForm(
-        obj=meeting,
-        starts_at=to_office_time(meeting.starts_at).replace(tzinfo=None),
-        ends_at=to_office_time(meeting.ends_at).replace(tzinfo=None),
+@bp.get("/meetings/<int:meeting_id>/live")
+def live_updates(meeting_id: int) -> Response:
+    """The live-updates fragment, polled by htmx; 304 when nothing has changed."""
+    meeting = public_meeting_or_404(meeting_id)
+    version = live_version(meeting)
+    if request.args.get("v") == version or version in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = render_page(
+            "meetings/live_page.html",
+            "meetings/_live_updates.html",
+            meeting=meeting,
+            updates=public_live_updates(meeting),
+            live_version=version,
+        )
+    response.set_etag(version)
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("HX-Request")
+    return response
+
+
+def _send_stored(stored_name: str, content_type: str, download_name: str) -> Response:
+    path = stored_path(stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=not is_inline(content_type),
+        download_name=download_name,
+        conditional=True,
+        max_age=300,
     )
-    form.body_id.choices = _body_choices()
-    if form.validate_on_submit():
-        try:
-            operations.update_meeting(
-                meeting, actor=current_user, body_id=form.body_id.data, **_meeting_fields(form)
-            )
-        except ReviewRefused as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("meetings.staff_meeting", meeting_id=meeting.id), code=303)
-    return render_page(
-        "meetings/staff_edit.html", form=form, meeting=meeting, status=422 if form.errors else 200
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/documents/<int:document_id>/<path:name>")
+def document(document_id: int, name: str) -> Response:
+    document = db.session.scalar(
+        select(AgendaDocument)
+        .join(AgendaDocument.agenda_item)
+        .join(AgendaItem.meeting)
+        .where(
+            AgendaDocument.id == document_id,
+            AgendaDocument.published_at.is_not(None),
+            AgendaItem.published_at.is_not(None),
+            AgendaItem.removed_at.is_(None),
+            AgendaItem.visibility == Visibility.PUBLIC,
+            Meeting.review_state == ReviewState.APPROVED,
+        )
     )
+    if document is None:
+        abort(404)
+    return _send_stored(document.stored_name, document.content_type, document.original_name)
+
+
+@bp.get("/live-images/<int:update_id>")
+def live_image(update_id: int) -> Response:
+    update = db.session.scalar(
+        select(LiveUpdate)
+        .join(LiveUpdate.meeting)
+        .where(
+            LiveUpdate.id == update_id,
+            LiveUpdate.withdrawn_at.is_(None),
+            LiveUpdate.image_name.is_not(None),
+            Meeting.review_state == ReviewState.APPROVED,
+        )
+    )
+    if update is None:
+        abort(404)
+    return _send_stored(update.image_name, update.image_type, f"live-{update.id}")

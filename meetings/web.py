@@ -23,13 +23,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from extensions import babel, db
+from meetings.clock import to_office_time
 
 bp = Blueprint("site", __name__)
 
@@ -92,6 +93,19 @@ def office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> s
     if moment is None:
         return ""
     return format_datetime(moment, pattern)
+
+
+def office_iso(moment: datetime | None) -> str:
+    """ISO 8601 with the office's offset, for `<time datetime>` and the API."""
+    return to_office_time(moment).isoformat() if moment else ""
+
+
+def filesize(size: int) -> str:
+    return (
+        format_decimal(size / 1024, "#,##0") + " KB"
+        if size < 1024 * 1024
+        else (format_decimal(size / 1024 / 1024, "#,##0.0") + " MB")
+    )
 
 
 def set_security_headers(response: Response) -> Response:
@@ -199,6 +213,8 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.add_template_filter(office_time)
+    app.add_template_filter(office_iso)
+    app.add_template_filter(filesize)
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

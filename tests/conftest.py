@@ -21,7 +21,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-" + secrets.token_hex(16))
 from app import create_app  # noqa: E402  (after the environment is set)
 from extensions import db  # noqa: E402
 from meetings.clock import utcnow  # noqa: E402
-from meetings.models import Body, BodyLevel, Meeting  # noqa: E402
+from meetings.models import AgendaItem, Body, BodyLevel, Meeting  # noqa: E402
 from meetings.staff.models import Role, User  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery"
@@ -179,7 +179,8 @@ def make_body(app: Flask) -> Callable[..., Body]:
 
 @pytest.fixture
 def make_meeting(make_body: Callable[..., Body], make_user: Callable[..., User]):
-    """A draft meeting by a fresh editor, ten days from now unless told otherwise."""
+    """A draft meeting by a fresh editor, ten days from now, with one agenda item, unless
+    told otherwise (`agenda=[]` for none)."""
 
     def make(**overrides: object) -> Meeting:
         starts_at = overrides.pop("starts_at", utcnow() + timedelta(days=10))
@@ -194,7 +195,10 @@ def make_meeting(make_body: Callable[..., Body], make_user: Callable[..., User])
             fields["body"] = make_body()
         if "author" not in fields:
             fields["author"] = make_user(Role.EDITOR)
+        agenda = overrides.get("agenda")
         meeting = Meeting(**fields)
+        if agenda is None:
+            meeting.agenda = [AgendaItem(position=1, title="关于老旧小区综合整治的议题")]
         db.session.add(meeting)
         db.session.commit()
         return meeting

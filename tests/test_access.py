@@ -31,12 +31,24 @@ ACCESS = {
     "staff.staff_reset_password": ADMINS,
     "staff.staff_disable": ADMINS,
     "staff.staff_enable": ADMINS,
-    "meetings.staff_meeting_list": EDITORS,
-    "meetings.staff_meeting_new": EDITORS,
-    "meetings.staff_meeting": EDITORS,
+    "meeting_staff.bodies": ADMINS,
+    "meeting_staff.body_form": ADMINS,
+    "meeting_staff.meetings": EDITORS,
+    "meeting_staff.meeting_new": EDITORS,
+    "meeting_staff.meeting": EDITORS,
+    "meeting_staff.item_new": EDITORS,
+    "meeting_staff.item_edit": EDITORS,
+    "meeting_staff.item_delete": EDITORS,
+    "meeting_staff.item_move": EDITORS,
+    "meeting_staff.document_upload": EDITORS,
+    "meeting_staff.propose": EDITORS,
+    "meeting_staff.change_withdraw": EDITORS,
+    "meeting_staff.live_desk": EDITORS,
+    "meeting_staff.live_correct": EDITORS,
+    "meeting_staff.live_withdraw": EDITORS,
 }
 
-SAMPLE_ARGUMENTS = {"kind": "meeting"}
+SAMPLE_ARGUMENTS = {"kind": "meeting"}  # a real review kind; ids are missing ones (404 is fine)
 
 
 def staff_routes(app):

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from extensions import db
 from meetings import review
 from meetings.audit import AuditEntry
-from meetings.operations import update_meeting
+from meetings.operations import MeetingRuleBroken, update_meeting
 from meetings.review import ReviewRefused, ReviewState
 from meetings.staff.models import Role
 
@@ -90,7 +90,7 @@ def test_return_needs_a_note_and_sends_it_back_editable(make_meeting, make_user)
 def test_submitted_meeting_cannot_be_edited(make_meeting):
     meeting = make_meeting()
     review.submit_for_review(meeting, actor=meeting.author)
-    with pytest.raises(ReviewRefused):
+    with pytest.raises(MeetingRuleBroken):
         update_meeting(meeting, actor=meeting.author, title="偷偷改")
 
 
@@ -119,6 +119,7 @@ class TestInTheBrowserForms:
         response = client.post(
             "/admin/meetings/new",
             data={
+                "sit_in_places": "0",
                 "body_id": body.id,
                 "title": "2026年第20次区政府常务会议",
                 "starts_at": "2026-12-20T09:00",
@@ -131,6 +132,10 @@ class TestInTheBrowserForms:
         meeting_url = response.headers["Location"]
         meeting_id = int(meeting_url.rstrip("/").rsplit("/", 1)[1])
         assert client.get(f"/meetings/{meeting_id}").status_code == 404
+        client.post(
+            f"/admin/meetings/{meeting_id}/items/new",
+            data={"title": "关于养老服务驿站建设的实施意见", "visibility": "public"},
+        )
 
         client.post(f"/admin/review/meeting/{meeting_id}/submit")
         assert client.get(f"/meetings/{meeting_id}").status_code == 404

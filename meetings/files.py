@@ -1,8 +1,8 @@
 """Uploaded files (agenda documents, live-update images): checked, stored, served.
 
-Files live under `instance/uploads/` with a generated name; the name people gave is kept
-only in the database and sent back in Content-Disposition. The type is decided from the
-file's first bytes, not from what the browser claimed.
+Files live in UPLOAD_FOLDER (default `instance/uploads/`) under a generated name; the
+name people gave is kept only in the database and sent back in Content-Disposition. The
+type is decided from the file's first bytes, not from what the browser claimed.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _sniff(head: bytes, extension: str) -> FileKind | None:
 
 
 def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -131,7 +131,7 @@ class AgendaItemForm(FlaskForm):
         description=_l(
             "Shown to the public in place of the item, e.g. 《政府信息公开条例》第十四条."
         ),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Length(max=1000)],
     )
 
     def validate_withheld_basis(self, field: TextAreaField) -> None:

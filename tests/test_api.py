@@ -1,0 +1,133 @@
+"""Open data: every response validates against the published OpenAPI document, and only
+public facts are in it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from openapi_spec_validator import validate as validate_spec
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from extensions import db
+from meetings import operations, review
+from meetings.clock import utcnow
+from meetings.models import ChangeKind, Meeting, Visibility
+from meetings.staff.models import Role
+
+
+@pytest.fixture
+def spec(client):
+    document = client.get("/api/v1/openapi.json").json
+    validate_spec(document)
+    return document
+
+
+def validator_for(spec: dict, path: str, status: str = "200") -> Draft202012Validator:
+    schema = spec["paths"][path]["get"]["responses"][status]["content"]["application/json"][
+        "schema"
+    ]
+    resource = Resource.from_contents(spec, default_specification=DRAFT202012)
+    registry = Registry().with_resource("urn:spec", resource)
+    rooted = {"$ref": "urn:spec#" + schema["$ref"].removeprefix("#")}
+    return Draft202012Validator(rooted, registry=registry, format_checker=FormatChecker())
+
+
+@pytest.fixture
+def published(make_meeting, make_user):
+    """An announced, postponed meeting with a withheld item and a live update, plus a draft."""
+    reviewer = make_user(Role.REVIEWER)
+    meeting = make_meeting(
+        title="已公布的会议", session_number=19, starts_at=utcnow() - timedelta(minutes=5)
+    )
+    operations.add_agenda_item(
+        meeting,
+        title="涉密",
+        visibility=Visibility.WITHHELD,
+        withheld_basis="依法不予公开",
+        actor=meeting.author,
+    )
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    operations.post_live_update(
+        meeting, text="会议开始", agenda_item=None, image=None, actor=meeting.author
+    )
+    future = make_meeting(title="将延期的会议")
+    review.submit_for_review(future, actor=future.author)
+    review.approve(future, actor=reviewer)
+    change = operations.propose_change(
+        future,
+        ChangeKind.POSTPONE,
+        reason="时间调整",
+        new_starts_at=future.starts_at + timedelta(days=7),
+        new_ends_at=future.starts_at + timedelta(days=7, hours=2),
+        actor=future.author,
+    )
+    review.submit_for_review(change, actor=future.author)
+    review.approve(change, actor=reviewer)
+    make_meeting(title="草稿会议")
+    db.session.commit()
+    return meeting, future
+
+
+def test_the_openapi_document_is_valid(spec):
+    assert spec["openapi"].startswith("3.1")
+
+
+def test_list_validates_and_holds_only_public_meetings(client, spec, published):
+    response = client.get("/api/v1/meetings")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    validator_for(spec, "/api/v1/meetings").validate(response.json)
+    titles = {item["title"] for item in response.json["items"]}
+    assert titles == {"已公布的会议", "将延期的会议"}
+    assert response.json["total"] == 2
+    statuses = {item["title"]: item["status"] for item in response.json["items"]}
+    assert statuses == {"已公布的会议": "live", "将延期的会议": "postponed"}
+
+
+def test_times_carry_the_office_offset(client, published):
+    item = client.get("/api/v1/meetings").json["items"][0]
+    assert item["starts_at"].endswith("+08:00")
+
+
+def test_one_meeting_validates(client, spec, published):
+    meeting, future = published
+    validator = validator_for(spec, "/api/v1/meetings/{id}")
+    for target in (meeting, future):
+        response = client.get(f"/api/v1/meetings/{target.id}")
+        validator.validate(response.json)
+    body = client.get(f"/api/v1/meetings/{meeting.id}").json
+    assert [entry["withheld"] for entry in body["agenda"]] == [False, True]
+    assert (
+        body["agenda"][1]["title"] is None and body["agenda"][1]["withheld_basis"] == "依法不予公开"
+    )
+    assert body["live_updates"][0]["text"] == "会议开始"
+    postponed = client.get(f"/api/v1/meetings/{future.id}").json
+    assert postponed["changes"][0]["kind"] == "postpone" and postponed["revision"] == 2
+
+
+def test_unknown_or_draft_meeting_is_a_404_that_validates(client, spec, published):
+    draft = db.session.scalar(db.select(Meeting).where(Meeting.title == "草稿会议"))
+    validator = validator_for(spec, "/api/v1/meetings/{id}", "404")
+    for meeting_id in (draft.id, 999999):
+        response = client.get(f"/api/v1/meetings/{meeting_id}")
+        assert response.status_code == 404
+        validator.validate(response.json)
+
+
+def test_pagination_and_filters(client, spec, published):
+    validator = validator_for(spec, "/api/v1/meetings")
+    first = client.get("/api/v1/meetings?per_page=1&page=1").json
+    second = client.get("/api/v1/meetings?per_page=1&page=2").json
+    for page in (first, second):
+        validator.validate(page)
+    assert first["total"] == 2 and first["pages"] == 2
+    assert first["items"][0]["id"] != second["items"][0]["id"]
+    assert client.get("/api/v1/meetings?status=postponed").json["total"] == 1
+    nonsense = client.get("/api/v1/meetings?per_page=abc&page=-1&status=zzz&year=x")
+    assert nonsense.status_code == 200
+    validator.validate(nonsense.json)
+    assert client.get("/api/v1/meetings?per_page=5000").json["per_page"] == 100

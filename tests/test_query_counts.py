@@ -1,0 +1,102 @@
+"""The public meeting list and meeting page run the same number of SQL queries whatever
+the amount of data (no query per row)."""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from extensions import db
+from meetings import operations, review
+from meetings.clock import utcnow
+from meetings.models import AgendaDocument, AgendaItem, ChangeKind
+from meetings.staff.models import Role
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def build(make_meeting, make_user, meetings: int, items: int) -> int:
+    """Announced meetings, each with items, documents, a live update and an approved change."""
+    reviewer = make_user(Role.REVIEWER)
+    last = None
+    for number in range(meetings):
+        agenda = [
+            AgendaItem(
+                position=i,
+                title=f"议题{i}",
+                documents=[
+                    AgendaDocument(
+                        original_name=f"文件{i}.pdf",
+                        stored_name=f"{secrets.token_hex(8)}.pdf",
+                        content_type="application/pdf",
+                        size=100,
+                    )
+                    for j in range(2)
+                ],
+            )
+            for i in range(1, items + 1)
+        ]
+        meeting = make_meeting(
+            title=f"会议{number}", agenda=agenda, starts_at=utcnow() + timedelta(days=number + 1)
+        )
+        review.submit_for_review(meeting, actor=meeting.author)
+        review.approve(meeting, actor=reviewer)
+        operations.post_live_update(
+            meeting, text="开始", agenda_item=agenda[0], image=None, actor=meeting.author
+        )
+        change = operations.propose_change(
+            meeting,
+            ChangeKind.RETITLE_ITEM,
+            agenda_item=agenda[-1],
+            new_title="新名称",
+            actor=meeting.author,
+        )
+        review.submit_for_review(change, actor=meeting.author)
+        review.approve(change, actor=reviewer)
+        last = meeting
+    db.session.commit()
+    return last.id
+
+
+def queries_for(client, url: str) -> int:
+    client.get(url)  # warm up caches that are not per request
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_meeting_list_query_count_does_not_grow(client, make_meeting, make_user):
+    build(make_meeting, make_user, meetings=2, items=2)
+    small = queries_for(client, "/meetings/")
+    build(make_meeting, make_user, meetings=18, items=2)  # 10x the meetings
+    assert queries_for(client, "/meetings/") == small
+    assert queries_for(client, "/api/v1/meetings?per_page=100") == queries_for(
+        client, "/api/v1/meetings"
+    )
+
+
+def test_meeting_page_query_count_does_not_grow(client, make_meeting, make_user):
+    small_id = build(make_meeting, make_user, meetings=1, items=2)
+    small = queries_for(client, f"/meetings/{small_id}")
+    large_id = build(make_meeting, make_user, meetings=1, items=20)  # 10x the items
+    assert queries_for(client, f"/meetings/{large_id}") == small
+    assert queries_for(client, f"/api/v1/meetings/{large_id}") == queries_for(
+        client, f"/api/v1/meetings/{small_id}"
+    )
+    assert small <= 8, small

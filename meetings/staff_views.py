@@ -155,7 +155,7 @@ def meeting_new() -> Response:
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
-@permission_required(Permission.EDIT)
+@permission_required(Permission.EDIT, Permission.REVIEW, to_change=Permission.EDIT)
 def meeting(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
     form = MeetingForm(
@@ -237,7 +237,7 @@ def item_new(meeting_id: int) -> Response:
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
-@permission_required(Permission.EDIT)
+@permission_required(Permission.EDIT, Permission.REVIEW, to_change=Permission.EDIT)
 def item_edit(item_id: int) -> Response:
     item = item_or_404(item_id)
     form = AgendaItemForm(obj=item, visibility=item.visibility.value)

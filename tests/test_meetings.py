@@ -259,6 +259,23 @@ class TestStaffPages:
         response = client.post(f"/admin/meetings/{meeting.id}/propose/nonsense")
         assert response.status_code == 404
 
+    def test_reviewer_reads_the_staff_meeting_page_but_cannot_edit(
+        self, client, auth, make_meeting, reviewer
+    ):
+        meeting = make_meeting(title="待审核的会议")
+        review.submit_for_review(meeting, actor=meeting.author)
+        db.session.commit()
+        auth.login(reviewer)
+        page = client.get(f"/admin/meetings/{meeting.id}")
+        assert page.status_code == 200
+        html = BeautifulSoup(page.data, "html.parser")
+        assert html.find("input", {"name": "title"}) is None  # no edit form
+        assert html.find("button", string="审核通过并公开") is not None
+        response = client.post(f"/admin/meetings/{meeting.id}", data={"title": "审核员改的"})
+        assert response.status_code == 403
+        queue = text_of(client.get("/admin/review/"))
+        assert "待审核的会议" in queue and "1 项议题" in queue
+
 
 class TestNothingUnreviewedLeaks:
     def test_proposed_item_and_title_are_not_public_until_approved(

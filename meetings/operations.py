@@ -227,6 +227,8 @@ def delete_draft_agenda_item(item: AgendaItem, *, actor: User) -> None:
     if item.published_at is not None:
         raise MeetingRuleBroken(_("This item is public; propose its removal instead."))
     meeting = item.meeting
+    if meeting.is_announced:
+        raise MeetingRuleBroken(_("This item is a proposal; withdraw the proposal instead."))
     _ensure_agenda_open(meeting)
     if meeting.review_state == ReviewState.SUBMITTED:
         _ensure_draft(meeting)

@@ -16,6 +16,7 @@ from meetings.models import (
     ChangeKind,
     LiveUpdate,
     Meeting,
+    MeetingChange,
     MeetingStatus,
     Visibility,
 )
@@ -232,6 +233,24 @@ class TestStaffPages:
         titles = [h3.get_text(strip=True) for h3 in html.select("#agenda-list h3")]
         assert titles == ["关于老旧小区综合整治的议题", "第二项"]
         assert html.find("button", autofocus=True)["id"] == f"up-{second.id}"
+
+    def test_proposed_item_goes_away_with_its_proposal(self, client, auth, make_meeting, announce):
+        meeting = announce(make_meeting())
+        auth.login(meeting.author)
+        client.post(
+            f"/admin/meetings/{meeting.id}/items/new",
+            data={"title": "提议的议题", "visibility": "public"},
+        )
+        item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.title == "提议的议题"))
+        assert item.published_at is None
+        item_id = item.id
+        refused = client.post(f"/admin/items/{item.id}/delete", follow_redirects=True)
+        assert "该议题尚在提议中，请撤回该提议" in text_of(refused)
+        change = db.session.scalar(db.select(MeetingChange))
+        assert client.post(f"/admin/changes/{change.id}/withdraw").status_code == 303
+        db.session.expire_all()
+        assert db.session.get(AgendaItem, item_id) is None
+        assert db.session.scalar(db.select(db.func.count(MeetingChange.id))) == 0
 
     def test_withheld_item_needs_its_legal_basis(self, client, auth, make_meeting):
         meeting = make_meeting()

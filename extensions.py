@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -10,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL and let
@@ -60,3 +62,13 @@ def prepare_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_will_write() else "BEGIN")
+
+
+def string_enum(enum_class: type[enum.Enum], length: int = 16) -> Enum:
+    """An enum column stored as its string values, the same on SQLite and PostgreSQL."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )

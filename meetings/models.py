@@ -15,25 +15,15 @@ from typing import TYPE_CHECKING, Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, and_
+from sqlalchemy import JSON, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import db, string_enum
 from meetings.clock import UTCDateTime, utcnow
 from meetings.review import Reviewable, ReviewState
 
 if TYPE_CHECKING:
     from meetings.staff.models import User
-
-
-def enum_column(enum_class: type[enum.Enum], length: int = 16) -> Enum:
-    """Enums are stored as their string values, the same on SQLite and PostgreSQL."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class LabelledEnum(enum.StrEnum):
@@ -113,7 +103,7 @@ class Body(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[BodyLevel] = mapped_column(enum_column(BodyLevel))
+    level: Mapped[BodyLevel] = mapped_column(string_enum(BodyLevel))
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     default_venue: Mapped[str | None] = mapped_column(String(200))
 
@@ -254,7 +244,7 @@ class AgendaItem(db.Model):
     presenter: Mapped[str | None] = mapped_column(String(100))
     is_major_decision: Mapped[bool] = mapped_column(default=False)
     visibility: Mapped[Visibility] = mapped_column(
-        enum_column(Visibility), default=Visibility.PUBLIC
+        string_enum(Visibility), default=Visibility.PUBLIC
     )
     withheld_basis: Mapped[str | None] = mapped_column(Text)  # 不予公开的依据
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -330,7 +320,7 @@ class MeetingChange(Reviewable, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind))
+    kind: Mapped[ChangeKind] = mapped_column(string_enum(ChangeKind))
     reason: Mapped[str | None] = mapped_column(Text)
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_documents.id"))

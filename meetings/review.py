@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, Select, Text, and_, or_, select
+from sqlalchemy import ForeignKey, Select, Text, and_, or_, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from extensions import db
+from extensions import db, string_enum
 from meetings.audit import AuditEntry, record_change, subject_type_of
 from meetings.clock import UTCDateTime, utcnow
 from meetings.staff.models import Permission
@@ -68,12 +68,7 @@ class Reviewable:
             REVIEWABLE_KINDS[cls.review_kind] = cls
 
     review_state: Mapped[ReviewState] = mapped_column(
-        Enum(
-            ReviewState,
-            native_enum=False,
-            length=16,
-            values_callable=lambda states: [state.value for state in states],
-        ),
+        string_enum(ReviewState),
         default=ReviewState.DRAFT,
         index=True,
     )

@@ -10,9 +10,19 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import load_config
 from extensions import csrf, db, limiter, login_manager, migrate, prepare_engine
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a positive id that fits the database's integer."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's name)
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -32,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.json.ensure_ascii = False  # open data in readable Chinese
 
     db.init_app(app)

@@ -101,6 +101,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", "").strip() or str(instance_path / "uploads"),
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Room for the multipart overhead around the largest file (20 MB documents).
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_MB", "21")) * 1024 * 1024,
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }

@@ -15,7 +15,7 @@ from meetings.audit import AuditEntry
 from meetings.clock import office_zone
 from meetings.staff.access import permission_required, staff_required
 from meetings.staff.models import Permission, User
-from meetings.web import render_page, safe_next_url
+from meetings.web import query_int, render_page, safe_next_url
 
 bp = Blueprint("office", __name__, url_prefix="/admin")
 
@@ -96,8 +96,8 @@ def audit_log() -> Response:
         for key in ("actor", "action", "subject", "from", "to")
     }
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if filters["actor"].isdigit():
-        query = query.where(AuditEntry.actor_id == int(filters["actor"]))
+    if (actor_id := query_int("actor")) is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
     if filters["action"]:
         query = query.where(AuditEntry.action.startswith(filters["action"]))
     if filters["subject"]:
@@ -106,7 +106,7 @@ def audit_log() -> Response:
         query = query.where(AuditEntry.at >= start)
     if (end := _office_midnight(filters["to"])) is not None:
         query = query.where(AuditEntry.at < end + timedelta(days=1))
-    entries = db.paginate(query, per_page=50)
+    entries = db.paginate(query, page=query_int("page", 1), per_page=50, error_out=False)
     return render_page(
         "admin/audit.html",
         "admin/_audit_rows.html",

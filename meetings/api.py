@@ -9,26 +9,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, url_for
 
 from extensions import db
-from meetings.clock import to_office_time, utcnow
+from meetings.clock import utcnow
 from meetings.models import AgendaItem, BodyLevel, Meeting, MeetingChange, MeetingStatus
 from meetings.views import (
     PUBLIC_STATUSES,
     filtered_public_meetings,
+    meeting_filters,
     public_changes,
     public_live_updates,
     public_meeting_or_404,
 )
+from meetings.web import office_iso, query_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 100
-
-
-def iso(moment: datetime | None) -> str | None:
-    return to_office_time(moment).isoformat() if moment else None
 
 
 def absolute(endpoint: str, **values: Any) -> str:
@@ -46,15 +44,15 @@ def meeting_summary(meeting: Meeting, now: datetime) -> dict[str, Any]:
             "level": meeting.body.level.value,
         },
         "status": meeting.status_at(now).value,
-        "starts_at": iso(meeting.starts_at),
-        "ends_at": iso(meeting.ends_at),
-        "original_starts_at": iso(meeting.original_starts_at),
+        "starts_at": office_iso(meeting.starts_at),
+        "ends_at": office_iso(meeting.ends_at),
+        "original_starts_at": office_iso(meeting.original_starts_at),
         "postpone_reason": meeting.postpone_reason,
         "cancel_reason": meeting.cancel_reason,
         "venue": meeting.venue,
         "livestream_url": meeting.livestream_url,
         "revision": meeting.revision,
-        "announced_at": iso(meeting.published_at),
+        "announced_at": office_iso(meeting.published_at),
         "url": absolute("meetings.meeting_page", meeting_id=meeting.id),
     }
 
@@ -101,30 +99,21 @@ def agenda_entry(item: AgendaItem, number: int) -> dict[str, Any]:
 def change_entry(change: MeetingChange) -> dict[str, Any]:
     return {
         "kind": change.kind.value,
-        "published_at": iso(change.published_at),
+        "published_at": office_iso(change.published_at),
         "reason": change.reason,
         "agenda_item_id": change.agenda_item_id,
         "old_title": change.old_title,
         "new_title": change.new_title,
-        "old_starts_at": iso(change.old_starts_at),
-        "new_starts_at": iso(change.new_starts_at),
+        "old_starts_at": office_iso(change.old_starts_at),
+        "new_starts_at": office_iso(change.new_starts_at),
     }
-
-
-def _page_arguments() -> tuple[int, int]:
-    def number(name: str, default: int) -> int:
-        raw = request.args.get(name, "")
-        return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-    return number("page", 1), min(number("per_page", 20), MAX_PER_PAGE)
 
 
 @bp.get("/meetings")
 def meetings() -> Response:
-    page, per_page = _page_arguments()
-    filters = {
-        key: request.args.get(key, "").strip() for key in ("body", "level", "year", "status")
-    }
+    page = query_int("page", 1)
+    per_page = min(query_int("per_page", 20), MAX_PER_PAGE)
+    filters = meeting_filters()
     now = utcnow()
     result = db.paginate(
         filtered_public_meetings(filters, now).order_by(
@@ -156,8 +145,8 @@ def meeting(meeting_id: int) -> Response:
             "live_updates": [
                 {
                     "id": update.id,
-                    "posted_at": iso(update.posted_at),
-                    "edited_at": iso(update.edited_at),
+                    "posted_at": office_iso(update.posted_at),
+                    "edited_at": office_iso(update.edited_at),
                     "text": update.text,
                     "agenda_item_id": update.agenda_item_id,
                     "image_url": absolute("meetings.live_image", update_id=update.id)

@@ -129,8 +129,9 @@ def store_upload(upload: FileStorage, *, images_only: bool = False) -> StoredFil
         raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
     if not data:
         raise UploadRefused(_("The file is empty."))
-    kind = _sniff(data[:16], "jpg" if extension == "jpeg" else extension)
-    if kind is None or (extension in IMAGE_EXTENSIONS) != (kind in (PNG, JPEG)):
+    claimed = "jpg" if extension == "jpeg" else extension
+    kind = _sniff(data[:16], claimed)
+    if kind is None or kind.extension != claimed:
         raise UploadRefused(
             _("The file's content does not match its type (.%(ext)s).", ext=extension)
         )

@@ -31,6 +31,11 @@ from meetings.models import BodyLevel, Visibility
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def _reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
 def _end_after_start(start_field: str):
     def check(form: FlaskForm, field: DateTimeLocalField) -> None:
         start = getattr(form, start_field).data
@@ -76,12 +81,16 @@ class MeetingForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter a start date and time."))],
+        validators=[DataRequired(_l("Enter a start date and time.")), _reasonable_year],
     )
     ends_at = DateTimeLocalField(
         _l("Ends (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter an end date and time.")), _end_after_start("starts_at")],
+        validators=[
+            DataRequired(_l("Enter an end date and time.")),
+            _end_after_start("starts_at"),
+            _reasonable_year,
+        ],
     )
     venue = StringField(
         _l("Venue"),
@@ -151,7 +160,7 @@ class PostponeForm(FlaskForm):
     new_starts_at = DateTimeLocalField(
         _l("New start (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter a start date and time."))],
+        validators=[DataRequired(_l("Enter a start date and time.")), _reasonable_year],
     )
     new_ends_at = DateTimeLocalField(
         _l("New end (office time)"),

@@ -16,7 +16,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, and_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from extensions import db, string_enum
 from meetings.clock import UTCDateTime, utcnow
@@ -67,10 +67,6 @@ class ChangeKind(LabelledEnum):
     REORDER = "reorder"
     ADD_DOCUMENT = "add_document"
 
-
-AGENDA_CHANGES = frozenset(
-    {ChangeKind.ADD_ITEM, ChangeKind.REMOVE_ITEM, ChangeKind.RETITLE_ITEM, ChangeKind.REORDER}
-)
 
 LABELS: dict[enum.Enum, Any] = {
     BodyLevel.DISTRICT: _l("District"),
@@ -156,6 +152,10 @@ class Meeting(Reviewable, db.Model):
         if not any(item.removed_at is None for item in self.agenda):
             return [_("A meeting needs at least one agenda item before it is announced.")]
         return []
+
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [selectinload(cls.author), selectinload(cls.agenda)]
 
     def content_parts(self) -> list[object]:
         parts: list[object] = [self, *self.agenda]
@@ -343,6 +343,15 @@ class MeetingChange(Reviewable, db.Model):
     def staff_url(self) -> str:
         return url_for("meeting_staff.meeting", meeting_id=self.meeting_id) + f"#change-{self.id}"
 
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [
+            selectinload(cls.author),
+            selectinload(cls.meeting).selectinload(Meeting.agenda),
+            selectinload(cls.agenda_item),
+            selectinload(cls.document),
+        ]
+
     def content_parts(self) -> list[object]:
         parts: list[object] = [self]
         if self.kind == ChangeKind.ADD_ITEM and self.agenda_item is not None:
@@ -361,6 +370,12 @@ class MeetingChange(Reviewable, db.Model):
             return [_("A meeting can be concluded only after it has started.")]
         if self.kind == ChangeKind.REMOVE_ITEM and len(meeting.public_agenda) <= 1:
             return [_("The last agenda item cannot be removed; cancel the meeting instead.")]
+        if self.kind in (ChangeKind.REMOVE_ITEM, ChangeKind.RETITLE_ITEM) and not (
+            self.agenda_item is not None and self.agenda_item.is_public
+        ):
+            return [_("Only a public item of this meeting can be changed this way.")]
+        if self.kind == ChangeKind.POSTPONE and self.new_starts_at <= utcnow():
+            return [_("The new time must be in the future.")]
         return []
 
     def on_published(self, actor: User) -> None:

@@ -7,7 +7,7 @@ announced, public changes are proposed as `MeetingChange`s and applied on approv
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -53,6 +53,9 @@ ITEM_FIELDS = (
 )
 BODY_FIELDS = ("name", "level", "slug", "default_venue")
 CHANGE_FIELDS = ("kind", "reason", "agenda_item_id", "new_title", "new_starts_at", "new_ends_at")
+
+
+LIVE_UPDATES_OPEN_BEFORE = timedelta(minutes=30)
 
 
 class MeetingRuleBroken(ValueError):
@@ -168,6 +171,25 @@ def _ensure_agenda_open(meeting: Meeting) -> None:
         raise MeetingRuleBroken(_("The meeting is cancelled; its agenda can no longer be edited."))
 
 
+def _ensure_not_under_review(item: AgendaItem) -> None:
+    """Refuse changes to what a reviewer is reading: the submitted meeting, or an item
+    whose addition is awaiting review."""
+    meeting = item.meeting
+    if meeting.review_state == ReviewState.SUBMITTED:
+        _ensure_draft(meeting)
+    pending = db.session.scalar(
+        select(MeetingChange.id).where(
+            MeetingChange.agenda_item_id == item.id,
+            MeetingChange.kind == ChangeKind.ADD_ITEM,
+            MeetingChange.review_state == ReviewState.SUBMITTED,
+        )
+    )
+    if pending is not None:
+        raise MeetingRuleBroken(
+            _("This item is awaiting review; ask the reviewer to return it to change it.")
+        )
+
+
 def _check_visibility(fields: dict[str, object]) -> None:
     if (
         fields.get("visibility") == Visibility.WITHHELD
@@ -180,7 +202,7 @@ def add_agenda_item(meeting: Meeting, *, actor: User, **fields: object) -> Agend
     """Add an item. On a draft it is part of the announcement; on an announced meeting it
     stays unpublished until its `add_item` change is approved."""
     _ensure_agenda_open(meeting)
-    if meeting.review_state == ReviewState.SUBMITTED:
+    if not meeting.is_announced:
         _ensure_draft(meeting)
     _check_visibility(fields)
     last = db.session.scalar(
@@ -206,8 +228,7 @@ def update_agenda_item(item: AgendaItem, *, actor: User, **changes: object) -> N
         raise MeetingRuleBroken(
             _("This item is public; propose a new title or its removal instead.")
         )
-    if item.meeting.review_state == ReviewState.SUBMITTED:
-        _ensure_draft(item.meeting)
+    _ensure_not_under_review(item)
     _check_visibility({**snapshot(item, "visibility", "withheld_basis"), **changes})
     before = snapshot(item, *ITEM_FIELDS)
     for field, value in changes.items():
@@ -230,14 +251,15 @@ def delete_draft_agenda_item(item: AgendaItem, *, actor: User) -> None:
     if meeting.is_announced:
         raise MeetingRuleBroken(_("This item is a proposal; withdraw the proposal instead."))
     _ensure_agenda_open(meeting)
-    if meeting.review_state == ReviewState.SUBMITTED:
-        _ensure_draft(meeting)
+    _ensure_draft(meeting)
+    # Recorded against the meeting: once the item is gone, the meeting is what the
+    # reviewer approves, and whoever deleted from it worked on it.
     record_change(
         "agenda.delete",
-        item,
+        meeting,
         actor=actor,
-        summary=f"Deleted unpublished agenda item: {item.title}",
-        before=snapshot(item, *ITEM_FIELDS),
+        summary=f"Deleted agenda item from {meeting.title}: {item.title}",
+        before={"agenda_item_id": item.id, **snapshot(item, *ITEM_FIELDS)},
     )
     meeting.agenda.remove(item)
     db.session.flush()
@@ -270,6 +292,7 @@ def move_agenda_item(item: AgendaItem, direction: int, *, actor: User) -> None:
 def attach_document(item: AgendaItem, stored: StoredFile, *, actor: User) -> AgendaDocument:
     """Attach a file. Public with the announcement, or through an `add_document` change."""
     _ensure_agenda_open(item.meeting)
+    _ensure_not_under_review(item)
     document = AgendaDocument(
         agenda_item=item,
         stored_name=stored.stored_name,
@@ -307,8 +330,14 @@ def propose_change(
         if fields["new_starts_at"] <= utcnow():
             raise MeetingRuleBroken(_("The new time must be in the future."))
         fields["old_starts_at"] = meeting.starts_at
+    item = fields.get("agenda_item")
+    if kind in (ChangeKind.RETITLE_ITEM, ChangeKind.REMOVE_ITEM) and not (
+        item is not None and item.meeting_id == meeting.id and item.is_public
+    ):
+        raise MeetingRuleBroken(_("Only a public item of this meeting can be changed this way."))
     if kind == ChangeKind.RETITLE_ITEM:
-        item = fields["agenda_item"]
+        if item.is_withheld:
+            raise MeetingRuleBroken(_("A withheld item's title is not public and needs no notice."))
         if not (fields.get("new_title") or "").strip():
             raise MeetingRuleBroken(_("Enter the new title."))
         fields["old_title"] = item.title
@@ -338,9 +367,12 @@ def withdraw_proposal(change: MeetingChange, *, actor: User) -> None:
         before=snapshot(change, *CHANGE_FIELDS),
     )
     item = change.agenda_item if change.kind == ChangeKind.ADD_ITEM else None
+    document = change.document if change.kind == ChangeKind.ADD_DOCUMENT else None
     db.session.delete(change)
     if item is not None and item.published_at is None:
         item.meeting.agenda.remove(item)
+    if document is not None and document.published_at is None:
+        document.agenda_item.documents.remove(document)
     db.session.flush()
 
 
@@ -357,6 +389,10 @@ def post_live_update(
 ) -> LiveUpdate:
     if meeting.cancelled_at is not None or not meeting.is_announced:
         raise MeetingRuleBroken(_("Live updates are for announced meetings that take place."))
+    if utcnow() < meeting.starts_at - LIVE_UPDATES_OPEN_BEFORE or meeting.concluded_at is not None:
+        raise MeetingRuleBroken(
+            _("Live updates can be posted from 30 minutes before the start until it is concluded.")
+        )
     update = LiveUpdate(
         meeting=meeting,
         text=text.strip(),

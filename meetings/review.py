@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Select, Text, and_, or_, select
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, selectinload
 
 from extensions import db, string_enum
 from meetings.audit import AuditEntry, record_change, subject_type_of
@@ -45,8 +45,6 @@ REVIEW_STATE_LABELS = {
     ReviewState.APPROVED: _l("Approved and public"),
     ReviewState.RETURNED: _l("Returned for changes"),
 }
-
-REVIEW_ACTIONS = ("review.submit", "review.approve", "review.return")
 
 # kind (as used in staff addresses) -> model class; filled by `Reviewable` subclasses.
 REVIEWABLE_KINDS: dict[str, type[Reviewable]] = {}
@@ -122,6 +120,11 @@ class Reviewable:
     def content_parts(self) -> list[object]:
         """Everything whose changes count as working on this content (for `contributors`)."""
         return [self]
+
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        """Loader options so the review queue shows each item without a query per row."""
+        return [selectinload(cls.author)]
 
 
 def contributors(item: Reviewable) -> set[int]:
@@ -214,6 +217,10 @@ def awaiting_review() -> list[Reviewable]:
     items: list[Reviewable] = []
     for model in REVIEWABLE_KINDS.values():
         items.extend(
-            db.session.scalars(select(model).where(model.review_state == ReviewState.SUBMITTED))
+            db.session.scalars(
+                select(model)
+                .where(model.review_state == ReviewState.SUBMITTED)
+                .options(*model.review_queue_options())
+            )
         )
     return sorted(items, key=lambda item: item.submitted_at or utcnow())

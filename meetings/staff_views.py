@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -39,7 +40,7 @@ from meetings.models import (
 from meetings.operations import MeetingRuleBroken
 from meetings.staff.access import permission_required
 from meetings.staff.models import Permission
-from meetings.web import is_fragment_request, render_page
+from meetings.web import is_fragment_request, query_int, render_page
 
 bp = Blueprint("meeting_staff", __name__, url_prefix="/admin")
 
@@ -135,7 +136,10 @@ def _meeting_fields(form: MeetingForm) -> dict[str, object]:
 @permission_required(Permission.EDIT)
 def meetings() -> Response:
     page = db.paginate(
-        select(Meeting).order_by(Meeting.starts_at.desc()), per_page=30, error_out=False
+        select(Meeting).order_by(Meeting.starts_at.desc()),
+        page=query_int("page", 1),
+        per_page=30,
+        error_out=False,
     )
     return render_page("meetings/staff_list.html", meetings=page)
 
@@ -325,7 +329,7 @@ def document_upload(item_id: int) -> Response:
             return redirect(
                 url_for("meeting_staff.item_edit", item_id=item.id) + "#documents", code=303
             )
-    item_form = AgendaItemForm(obj=item, visibility=item.visibility.value)
+    item_form = AgendaItemForm(formdata=None, obj=item, visibility=item.visibility.value)
     return _unprocessable(
         "meetings/staff_item.html",
         form=item_form,
@@ -362,9 +366,9 @@ def _change_fields(kind: ChangeKind, form: Any, meeting: Meeting) -> dict[str, o
 def _order_from_form(meeting: Meeting) -> list[int]:
     """Public items sorted by the positions typed in the reorder form."""
 
-    def typed_position(item: AgendaItem) -> tuple[float, int]:
-        raw = request.form.get(f"position-{item.id}", "")
-        return (float(raw) if raw.strip().replace(".", "", 1).isdigit() else 1e9, item.position)
+    def typed_position(item: AgendaItem) -> tuple[int, int]:
+        raw = request.form.get(f"position-{item.id}", "").strip()
+        return (int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) else 10**4, item.position)
 
     return [item.id for item in sorted(meeting.public_agenda, key=typed_position)]
 

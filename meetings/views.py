@@ -7,14 +7,15 @@ when everything above them is public.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from meetings.clock import office_zone, utcnow
+from meetings.clock import office_zone, to_office_time, utcnow
 from meetings.files import is_inline, stored_path
 from meetings.models import (
     AgendaDocument,
@@ -29,7 +30,7 @@ from meetings.models import (
     meeting_status_condition,
 )
 from meetings.review import ReviewState
-from meetings.web import render_page
+from meetings.web import query_int, render_page
 
 bp = Blueprint("meetings", __name__)
 
@@ -59,7 +60,7 @@ def filtered_public_meetings(filters: dict[str, str], now: datetime):
         query = query.join(Meeting.body).where(Body.slug == filters["body"])
     if filters["level"] in {level.value for level in BodyLevel}:
         query = query.where(Meeting.body.has(Body.level == BodyLevel(filters["level"])))
-    if filters["year"].isdigit():
+    if re.fullmatch(r"(19|20|21)[0-9]{2}", filters["year"]):
         local_start = datetime(int(filters["year"]), 1, 1, tzinfo=office_zone())
         local_end = datetime(int(filters["year"]) + 1, 1, 1, tzinfo=office_zone())
         query = query.where(Meeting.starts_at >= local_start, Meeting.starts_at < local_end)
@@ -69,16 +70,15 @@ def filtered_public_meetings(filters: dict[str, str], now: datetime):
 
 
 def filter_choices() -> dict[str, list]:
-    years = db.session.scalars(
-        select(extract("year", Meeting.starts_at).label("year"))
-        .where(Meeting.review_state == ReviewState.APPROVED)
-        .distinct()
-        .order_by(extract("year", Meeting.starts_at).desc())
-    ).all()
+    # Years in office time (a meeting at 05:00 on 1 January belongs to the new year).
+    starts = db.session.scalars(
+        select(Meeting.starts_at).where(Meeting.review_state == ReviewState.APPROVED)
+    )
+    years = sorted({to_office_time(start).year for start in starts}, reverse=True)
     return {
         "bodies": db.session.scalars(select(Body).order_by(Body.level, Body.name)).all(),
         "levels": list(BodyLevel),
-        "years": [int(year) for year in years],
+        "years": years,
         "statuses": PUBLIC_STATUSES,
     }
 
@@ -89,6 +89,7 @@ def meeting_list() -> Response:
     now = utcnow()
     meetings = db.paginate(
         filtered_public_meetings(filters, now).order_by(Meeting.starts_at.desc()),
+        page=query_int("page", 1),
         per_page=20,
         error_out=False,
     )

@@ -6,6 +6,7 @@ the `Vary` header are made in one place.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -78,6 +79,16 @@ def render_page(
     return response
 
 
+def query_int(
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int = 10**6
+) -> int | None:
+    """A whole number from the query string within bounds, else `default` (never an error)."""
+    raw = request.args.get(name, "")
+    if re.fullmatch(r"[0-9]{1,7}", raw) and minimum <= int(raw) <= maximum:
+        return int(raw)
+    return default
+
+
 def safe_next_url(target: str | None, default: str) -> str:
     """Only follow `next` to a path on this site, never to another host."""
     if not target:
@@ -95,9 +106,9 @@ def office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> s
     return format_datetime(moment, pattern)
 
 
-def office_iso(moment: datetime | None) -> str:
+def office_iso(moment: datetime | None) -> str | None:
     """ISO 8601 with the office's offset, for `<time datetime>` and the API."""
-    return to_office_time(moment).isoformat() if moment else ""
+    return to_office_time(moment).isoformat() if moment else None
 
 
 def filesize(size: int) -> str:

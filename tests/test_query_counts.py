@@ -53,7 +53,9 @@ def build(make_meeting, make_user, meetings: int, items: int) -> int:
             for i in range(1, items + 1)
         ]
         meeting = make_meeting(
-            title=f"会议{number}", agenda=agenda, starts_at=utcnow() + timedelta(days=number + 1)
+            title=f"会议{number}",
+            agenda=agenda,
+            starts_at=utcnow() - timedelta(minutes=10, days=number),
         )
         review.submit_for_review(meeting, actor=meeting.author)
         review.approve(meeting, actor=reviewer)
@@ -100,3 +102,19 @@ def test_meeting_page_query_count_does_not_grow(client, make_meeting, make_user)
         client, f"/api/v1/meetings/{small_id}"
     )
     assert small <= 8, small
+
+
+def test_review_queue_query_count_does_not_grow(client, auth, make_meeting, make_user):
+    reviewer = make_user(Role.REVIEWER)
+
+    def submit_meetings(count: int) -> None:
+        for _ in range(count):
+            meeting = make_meeting()
+            review.submit_for_review(meeting, actor=meeting.author)
+        db.session.commit()
+
+    submit_meetings(1)
+    auth.login(reviewer)
+    small = queries_for(client, "/admin/review/")
+    submit_meetings(10)
+    assert queries_for(client, "/admin/review/") == small

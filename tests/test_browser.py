@@ -1,175 +1,47 @@
 """End-to-end tests in a real browser: the app served on localhost, driven by headless
 Chromium through Playwright, with CSRF protection switched on so the real forms (and
-their tokens) are exercised.
-
-SQLite note: outside a request every transaction starts with BEGIN IMMEDIATE, so the
-test thread must end its transaction (`settle()`) before the browser sends anything that
-writes; otherwise the server's request waits for the lock. Helpers below therefore copy
-what the test needs into plain values and commit before any page is opened.
+their tokens) are exercised. The fixtures and helpers are in `browser_support`, which
+also explains the SQLite locking rule these tests follow (`settle()`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-from extensions import db
-from meetings import review
 from meetings.clock import to_office_time, utcnow
 from meetings.staff.models import Role
 
+from .browser_support import (
+    DESKTOP,
+    PHONE,
+    add_agenda_item,
+    assert_fits_width,
+    expect,
+    public_meeting,
+    requires_chromium,
+    settle,
+    sign_in,
+    sign_out,
+    staff_account,
+    status_of,
+    submitted_meeting,
+)
 from .conftest import TEST_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"browser tests need Chromium at {CHROMIUM}"
+# isort: split
+# The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
+from .browser_support import (  # noqa: F401
+    app_config_fixture,
+    browser_fixture,
+    live_server_fixture,
+    new_page_fixture,
+    page_fixture,
 )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="browser tests need the playwright Python package"
-)
-expect = sync_api.expect
-expect.set_options(timeout=5_000)
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
-
-DESKTOP = 1280
-PHONE = 375
-
-
-@dataclass(frozen=True)
-class Account:
-    username: str
-    display_name: str
-
-
-@dataclass(frozen=True)
-class MeetingRef:
-    id: int
-    title: str
-
-
-def settle() -> None:
-    """End the test thread's transaction so requests served to the browser can write."""
-    db.session.commit()
-
-
-def staff_account(make_user: Callable, role: Role, **overrides: object) -> Account:
-    user = make_user(role, **overrides)
-    account = Account(user.username, user.display_name)
-    settle()
-    return account
-
-
-def public_meeting(make_meeting: Callable, make_user: Callable, **fields: object) -> MeetingRef:
-    """A meeting that went through review: submitted by its author, approved by another."""
-    meeting = make_meeting(**fields)
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=make_user(Role.REVIEWER))
-    db.session.commit()
-    ref = MeetingRef(meeting.id, meeting.title)
-    settle()
-    return ref
-
-
-def submitted_meeting(make_meeting: Callable, **fields: object) -> MeetingRef:
-    meeting = make_meeting(**fields)
-    review.submit_for_review(meeting, actor=meeting.author)
-    db.session.commit()
-    ref = MeetingRef(meeting.id, meeting.title)
-    settle()
-    return ref
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app on a free port; each request gets its own application context."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]]:
-    """Pages in fresh browser contexts (own cookies), all closed before the server stops."""
-    contexts = []
-
-    def make(width: int = DESKTOP, height: int = 800) -> Page:
-        context = browser.new_context(
-            base_url=live_server, viewport={"width": width, "height": height}
-        )
-        context.set_default_timeout(5_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def page(new_page: Callable[..., Page]) -> Page:
-    return new_page()
-
-
-def sign_in(page: Page, account: Account) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名", exact=True).fill(account.username)
-    page.get_by_label("密码", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出登录", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/login$"))
-
-
-def status_of(page: Page, path: str) -> int:
-    response = page.goto(path)
-    assert response is not None
-    return response.status
+pytestmark = requires_chromium
 
 
 @pytest.mark.browser
@@ -223,6 +95,8 @@ def test_meeting_is_prepared_reviewed_and_then_public(new_page, make_user, make_
     resident = new_page()
     assert status_of(resident, f"/meetings/{meeting_id}") == 404
 
+    # A meeting is announced with its agenda: at least one item before review.
+    add_agenda_item(staff, "关于老旧小区综合整治的议题")
     staff.get_by_role("button", name="提交审核", exact=True).click()
     expect(staff.get_by_role("status")).to_contain_text("已提交审核。")
     expect(staff.locator(".review-box .badge")).to_have_text("待审核")
@@ -301,13 +175,10 @@ def test_public_pages_have_no_csp_violations_or_console_errors(
     page, live_server, make_meeting, make_user
 ):
     meeting = public_meeting(make_meeting, make_user)
-    # The site has no favicon (yet), and Chromium asks for /favicon.ico on its own, not
-    # because of anything in the page: that one 404 is the browser's, not the page's.
-    browser_favicon = f"{live_server}/favicon.ico"
     problems: list[str] = []
 
     def on_console(message) -> None:
-        if message.type == "error" and message.location.get("url") != browser_favicon:
+        if message.type == "error":
             problems.append(f"console on {page.url}: {message.text} {message.location}")
 
     page.on("console", on_console)
@@ -326,11 +197,6 @@ def test_public_pages_have_no_csp_violations_or_console_errors(
         problems.extend(f"CSP on {path}: {violation}" for violation in violations)
 
     assert problems == []
-
-
-def assert_fits_width(page: Page, width: int, name: str) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{name} overflows horizontally: {scroll_width}px > {width}px"
 
 
 @pytest.mark.browser

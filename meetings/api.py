@@ -21,6 +21,7 @@ from meetings.views import (
     public_changes,
     public_live_updates,
     public_meeting_or_404,
+    upcoming_first,
 )
 from meetings.web import office_iso, query_int
 
@@ -116,9 +117,7 @@ def meetings() -> Response:
     filters = meeting_filters()
     now = utcnow()
     result = db.paginate(
-        filtered_public_meetings(filters, now).order_by(
-            Meeting.starts_at.desc(), Meeting.id.desc()
-        ),
+        filtered_public_meetings(filters, now).order_by(*upcoming_first(now)),
         page=page,
         per_page=per_page,
         error_out=False,
@@ -175,7 +174,7 @@ OPENAPI: dict[str, Any] = {
     "paths": {
         "/api/v1/meetings": {
             "get": {
-                "summary": "Announced meetings, newest first",
+                "summary": "Announced meetings: live and upcoming soonest first, then past ones",
                 "operationId": "listMeetings",
                 "parameters": [
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},

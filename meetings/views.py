@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -69,6 +69,12 @@ def filtered_public_meetings(filters: dict[str, str], now: datetime):
     return query
 
 
+def upcoming_first(now: datetime) -> tuple:
+    """Live and upcoming meetings first, soonest first; then past ones, latest first."""
+    upcoming_start = case((Meeting.ends_at >= now, Meeting.starts_at), else_=None)
+    return (upcoming_start.asc().nulls_last(), Meeting.starts_at.desc(), Meeting.id.desc())
+
+
 def filter_choices() -> dict[str, list]:
     # Years in office time (a meeting at 05:00 on 1 January belongs to the new year).
     starts = db.session.scalars(
@@ -88,7 +94,7 @@ def meeting_list() -> Response:
     filters = meeting_filters()
     now = utcnow()
     meetings = db.paginate(
-        filtered_public_meetings(filters, now).order_by(Meeting.starts_at.desc()),
+        filtered_public_meetings(filters, now).order_by(*upcoming_first(now)),
         page=query_int("page", 1),
         per_page=20,
         error_out=False,

@@ -433,3 +433,16 @@ class TestFilters:
         response = client.get("/meetings/?level=district", headers={"HX-Request": "true"})
         html = BeautifulSoup(response.data, "html.parser")
         assert html.find("html") is None and html.find(id="results") is not None
+
+
+def test_list_shows_live_and_upcoming_first_then_past(client, make_meeting, announce):
+    now = utcnow()
+    past = announce(make_meeting(title="上月的会议", starts_at=now - timedelta(days=30)))
+    later = announce(make_meeting(title="下月的会议", starts_at=now + timedelta(days=30)))
+    soon = announce(make_meeting(title="明天的会议", starts_at=now + timedelta(days=1)))
+    live = announce(make_meeting(title="正在开的会议", starts_at=now - hours(1)))
+    html = BeautifulSoup(client.get("/meetings/").data, "html.parser")
+    titles = [h3.get_text(strip=True) for h3 in html.select("#results h3")]
+    assert titles == [m.title for m in (live, soon, later, past)]
+    api_titles = [m["title"] for m in client.get("/api/v1/meetings").json["items"]]
+    assert api_titles == titles

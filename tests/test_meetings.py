@@ -13,6 +13,7 @@ from meetings.audit import AuditEntry
 from meetings.clock import utcnow
 from meetings.models import (
     AgendaItem,
+    Body,
     ChangeKind,
     LiveUpdate,
     Meeting,
@@ -446,3 +447,35 @@ def test_list_shows_live_and_upcoming_first_then_past(client, make_meeting, anno
     assert titles == [m.title for m in (live, soon, later, past)]
     api_titles = [m["title"] for m in client.get("/api/v1/meetings").json["items"]]
     assert api_titles == titles
+
+
+class TestBodies:
+    def test_admin_adds_and_edits_a_body(self, client, auth, make_user):
+        auth.login(make_user(Role.ADMIN))
+        data = {
+            "name": "德胜街道办事处主任办公会",
+            "level": "street",
+            "slug": "desheng",
+            "default_venue": "",
+        }
+        assert client.post("/admin/bodies/new", data=data).status_code == 303
+        body = db.session.scalar(db.select(Body).where(Body.slug == "desheng"))
+        assert body.level.value == "street"
+        response = client.post(
+            f"/admin/bodies/{body.id}", data={**data, "default_venue": "德胜街道会议室"}
+        )
+        assert response.status_code == 303
+        db.session.refresh(body)
+        assert body.default_venue == "德胜街道会议室"
+
+    def test_duplicate_or_bad_address_name_is_refused(self, client, auth, make_user, make_body):
+        make_body(slug="taken")
+        auth.login(make_user(Role.ADMIN))
+        for slug, message in (("taken", "已被使用"), ("Not OK!", "只能使用小写字母")):
+            response = client.post(
+                "/admin/bodies/new", data={"name": "某主体", "level": "department", "slug": slug}
+            )
+            assert response.status_code == 422
+            page = BeautifulSoup(response.data, "html.parser")
+            assert message in page.find(id="slug-error").get_text()
+            assert page.find("input", {"name": "name"})["value"] == "某主体"

@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         prepare_engine(db.engine)
 
+    from engagement import staff_views as consultation_staff_views
     from engagement import views as engagement_views
     from engagement.demo import demo_cli
     from meetings import admin, api, staff_views
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_web(app)
     blueprints = (
         engagement_views.bp,
+        consultation_staff_views.bp,
         meeting_views.bp,
         staff_views.bp,
         account_views.bp,

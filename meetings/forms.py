@@ -31,7 +31,7 @@ from meetings.models import BodyLevel, Visibility
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
+def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
     if field.data and not 2000 <= field.data.year <= 2100:
         raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
 
@@ -81,7 +81,7 @@ class MeetingForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter a start date and time.")), _reasonable_year],
+        validators=[DataRequired(_l("Enter a start date and time.")), reasonable_year],
     )
     ends_at = DateTimeLocalField(
         _l("Ends (office time)"),
@@ -89,7 +89,7 @@ class MeetingForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter an end date and time.")),
             _end_after_start("starts_at"),
-            _reasonable_year,
+            reasonable_year,
         ],
     )
     venue = StringField(
@@ -160,7 +160,7 @@ class PostponeForm(FlaskForm):
     new_starts_at = DateTimeLocalField(
         _l("New start (office time)"),
         format=DATETIME_FORMAT,
-        validators=[DataRequired(_l("Enter a start date and time.")), _reasonable_year],
+        validators=[DataRequired(_l("Enter a start date and time.")), reasonable_year],
     )
     new_ends_at = DateTimeLocalField(
         _l("New end (office time)"),
@@ -168,6 +168,7 @@ class PostponeForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter an end date and time.")),
             _end_after_start("new_starts_at"),
+            reasonable_year,
         ],
     )
     reason = TextAreaField(

@@ -40,6 +40,7 @@ from meetings.models import (
 from meetings.operations import MeetingRuleBroken
 from meetings.staff.access import permission_required
 from meetings.staff.models import Permission
+from meetings.views import agenda_notes
 from meetings.web import is_fragment_request, query_int, render_page
 
 bp = Blueprint("meeting_staff", __name__, url_prefix="/admin")
@@ -190,6 +191,7 @@ def meeting(meeting_id: int) -> Response:
         meeting=meeting,
         form=form,
         changes=changes,
+        notes=agenda_notes(meeting.current_agenda, public=False),
         status=422 if form.errors else 200,
     )
 
@@ -298,7 +300,11 @@ def item_move(item_id: int) -> Response:
     if is_fragment_request():
         meeting = meeting_or_404(meeting.id)
         return render_page(
-            "meetings/_staff_agenda.html", meeting=meeting, focus_item=item.id, direction=direction
+            "meetings/_staff_agenda.html",
+            meeting=meeting,
+            focus_item=item.id,
+            direction=direction,
+            notes=agenda_notes(meeting.current_agenda, public=False),
         )
     return _to_meeting(meeting, f"#item-{item.id}")
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
@@ -35,6 +38,29 @@ from meetings.web import query_int, render_page
 bp = Blueprint("meetings", __name__)
 
 PUBLIC_STATUSES = [status for status in MeetingStatus if status != MeetingStatus.DRAFT]
+
+
+@dataclass(frozen=True)
+class AgendaNote:
+    """A line shown under an agenda item by another part of the product."""
+
+    text: str
+    url: str | None = None
+    warning: bool = False
+
+
+# Packages that build on meetings (engagement: consultations and their feedback reports)
+# register here what they have to say about agenda items; meetings never imports them.
+AgendaNoteProvider = Callable[[list[AgendaItem], bool], dict[int, list[AgendaNote]]]
+agenda_note_providers: list[AgendaNoteProvider] = []
+
+
+def agenda_notes(items: list[AgendaItem], *, public: bool) -> dict[int, list[AgendaNote]]:
+    notes: dict[int, list[AgendaNote]] = defaultdict(list)
+    for provider in agenda_note_providers:
+        for item_id, entries in provider(items, public).items():
+            notes[item_id].extend(entries)
+    return notes
 
 
 def public_meeting_or_404(meeting_id: int) -> Meeting:
@@ -148,6 +174,7 @@ def meeting_page(meeting_id: int) -> Response:
         changes=public_changes(meeting),
         updates=public_live_updates(meeting),
         live_version=live_version(meeting),
+        notes=agenda_notes(meeting.public_agenda, public=True),
     )
 
 
@@ -172,7 +199,7 @@ def live_updates(meeting_id: int) -> Response:
     return response
 
 
-def _send_stored(stored_name: str, content_type: str, download_name: str) -> Response:
+def send_stored(stored_name: str, content_type: str, download_name: str) -> Response:
     path = stored_path(stored_name)
     if not path.is_file():
         abort(404)
@@ -205,7 +232,7 @@ def document(document_id: int, name: str) -> Response:
     )
     if document is None:
         abort(404)
-    return _send_stored(document.stored_name, document.content_type, document.original_name)
+    return send_stored(document.stored_name, document.content_type, document.original_name)
 
 
 @bp.get("/live-images/<int:update_id>")
@@ -222,4 +249,4 @@ def live_image(update_id: int) -> Response:
     )
     if update is None:
         abort(404)
-    return _send_stored(update.image_name, update.image_type, f"live-{update.id}")
+    return send_stored(update.image_name, update.image_type, f"live-{update.id}")

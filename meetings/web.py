@@ -7,10 +7,11 @@ the `Vary` header are made in one place.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import nh3
 from flask import (
     Blueprint,
     Flask,
@@ -27,6 +28,8 @@ from flask import (
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -111,12 +114,62 @@ def office_iso(moment: datetime | None) -> str | None:
     return to_office_time(moment).isoformat() if moment else None
 
 
+def time_left(remaining: timedelta) -> str:
+    """A duration in words, e.g. 12 days 3 hours, for comment periods."""
+    seconds = max(int(remaining.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(days)d days %(hours)d hours", days=days, hours=hours)
+    return _("%(hours)d hours %(minutes)d minutes", hours=hours, minutes=rest // 60)
+
+
 def filesize(size: int) -> str:
     return (
         format_decimal(size / 1024, "#,##0") + " KB"
         if size < 1024 * 1024
         else (format_decimal(size / 1024 / 1024, "#,##0.0") + " MB")
     )
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown from staff as safe HTML: raw HTML is not rendered, the result is sanitized
+    (nh3), and links may only be http(s) or mailto."""
+    html = _markdown.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704  (sanitized by nh3 just above)
 
 
 def set_security_headers(response: Response) -> Response:
@@ -226,6 +279,8 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(office_time)
     app.add_template_filter(office_iso)
     app.add_template_filter(filesize)
+    app.add_template_filter(time_left)
+    app.add_template_filter(render_markdown, name="markdown")
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

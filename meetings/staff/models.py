@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_BODIES = "manage_bodies"
     VIEW_AUDIT = "view_audit"
+    VIEW_CONTACTS = "view_contacts"  # residents' phone numbers and email addresses
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -1,0 +1,269 @@
+"""Pre-disclosure (预公开): comment periods on major decisions, comments, feedback reports.
+
+A consultation belongs to an agenda item and passes confidentiality review before it is
+public; its state (scheduled, open, closed) follows the clock, so it opens and closes at
+the second without any job. Comments are public only after moderation and are never
+deleted. The feedback report (意见采纳情况) is reviewed like everything else public.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from extensions import db, string_enum
+from meetings.clock import UTCDateTime, to_office_time, utcnow
+from meetings.models import LABELS, AgendaItem, LabelledEnum
+from meetings.review import Reviewable, ReviewState
+
+MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 一般不少于30日
+MAX_COMMENT_LENGTH = 5000
+
+
+class ConsultationState(LabelledEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    FEEDBACK_PUBLISHED = "feedback_published"
+
+
+class CommentStatus(LabelledEnum):
+    RECEIVED = "received"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class Channel(LabelledEnum):
+    WEB = "web"
+    LETTER = "letter"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class Disposition(LabelledEnum):
+    ADOPTED = "adopted"
+    PARTLY_ADOPTED = "partly_adopted"
+    NOT_ADOPTED = "not_adopted"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+ENGAGEMENT_LABELS: dict[enum.Enum, Any] = {
+    ConsultationState.DRAFT: _l("Not yet public"),
+    ConsultationState.SCHEDULED: _l("Opens soon"),
+    ConsultationState.OPEN: _l("Open for comment"),
+    ConsultationState.CLOSED: _l("Closed"),
+    ConsultationState.FEEDBACK_PUBLISHED: _l("Feedback published"),
+    CommentStatus.RECEIVED: _l("Received, awaiting moderation"),
+    CommentStatus.PUBLISHED: _l("Published"),
+    CommentStatus.REJECTED: _l("Not published"),
+    Channel.WEB: _l("This website"),
+    Channel.LETTER: _l("Letter"),
+    Channel.PHONE: _l("Phone"),
+    Channel.EMAIL: _l("Email"),
+    Disposition.ADOPTED: _l("Adopted"),
+    Disposition.PARTLY_ADOPTED: _l("Partly adopted"),
+    Disposition.NOT_ADOPTED: _l("Not adopted"),
+    Disposition.OUT_OF_SCOPE: _l("Outside the scope of the draft"),
+}
+
+
+LABELS.update(ENGAGEMENT_LABELS)  # one table of enum labels for every package
+
+
+class Consultation(Reviewable, db.Model):
+    __tablename__ = "consultations"
+    review_kind = "consultation"
+    review_kind_label = _l("Public consultation")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    draft_text: Mapped[str] = mapped_column(Text)  # Markdown
+    explanation: Mapped[str] = mapped_column(Text)  # 起草说明, Markdown
+    other_channels: Mapped[str | None] = mapped_column(Text)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    short_period_reason: Mapped[str | None] = mapped_column(Text)
+    original_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(lazy="joined", innerjoin=True)
+    documents: Mapped[list[ConsultationDocument]] = relationship(
+        back_populates="consultation", order_by="ConsultationDocument.id"
+    )
+    feedback: Mapped[FeedbackReport | None] = relationship(back_populates="consultation")
+
+    @property
+    def review_title(self) -> str:
+        return self.title
+
+    def staff_url(self) -> str:
+        return url_for("consultation_staff.consultation", consultation_id=self.id)
+
+    def public_url(self) -> str:
+        return url_for("engagement.consultation_page", consultation_id=self.id)
+
+    def content_parts(self) -> list[object]:
+        return [self, *self.documents]
+
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [selectinload(cls.author)]
+
+    def review_blockers(self) -> list[str]:
+        if self.closes_at >= self.agenda_item.meeting.starts_at:
+            return [_("The comment period must close before the meeting starts.")]
+        if self.period_is_short and not (self.short_period_reason or "").strip():
+            return [_("A period shorter than 30 days needs its reason.")]
+        return []
+
+    @property
+    def period_is_short(self) -> bool:
+        first_close = self.original_closes_at or self.closes_at
+        return first_close - self.opens_at < timedelta(days=MIN_PERIOD_DAYS)
+
+    def state_at(self, now: datetime) -> ConsultationState:
+        if self.review_state != ReviewState.APPROVED:
+            return ConsultationState.DRAFT
+        if self.feedback is not None and self.feedback.is_public:
+            return ConsultationState.FEEDBACK_PUBLISHED
+        if now < self.opens_at:
+            return ConsultationState.SCHEDULED
+        if now < self.closes_at:
+            return ConsultationState.OPEN
+        return ConsultationState.CLOSED
+
+    @property
+    def state(self) -> ConsultationState:
+        return self.state_at(utcnow())
+
+    def accepts_comments_at(self, now: datetime) -> bool:
+        """Open from the opening second up to, not including, the closing second."""
+        return self.review_state == ReviewState.APPROVED and self.opens_at <= now < self.closes_at
+
+    @property
+    def year_of_opening(self) -> int:
+        return to_office_time(self.opens_at).year
+
+
+class ConsultationDocument(db.Model):
+    __tablename__ = "consultation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+    def public_url(self) -> str:
+        return url_for(
+            "engagement.consultation_document", document_id=self.id, name=self.original_name
+        )
+
+
+def new_comment_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits: the resident's private link
+
+
+class Comment(db.Model):
+    """A comment (意见). Never deleted: moderation publishes or rejects it with a reason."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_comment_token)
+    body: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(100))
+    show_name: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    community: Mapped[str | None] = mapped_column(String(100))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel), default=Channel.WEB)
+    status: Mapped[CommentStatus] = mapped_column(
+        string_enum(CommentStatus), default=CommentStatus.RECEIVED, index=True
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disposition: Mapped[Disposition | None] = mapped_column(string_enum(Disposition, length=20))
+    disposition_reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    suspected_automation: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    consultation: Mapped[Consultation] = relationship()
+
+    @property
+    def public_name(self) -> str:
+        return self.name if self.show_name else _("A resident")
+
+    def status_url(self) -> str:
+        return url_for("engagement.comment_status", token=self.token, _external=True)
+
+
+class FeedbackReport(Reviewable, db.Model):
+    """意见采纳情况: counts by disposition (fixed when published) and an editable summary."""
+
+    __tablename__ = "feedback_reports"
+    review_kind = "feedback_report"
+    review_kind_label = _l("Feedback report")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), unique=True)
+    summary: Mapped[str] = mapped_column(Text)  # Markdown
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="feedback")
+
+    @property
+    def review_title(self) -> str:
+        return f"{self.consultation.title} · {self.review_kind_label}"
+
+    def staff_url(self) -> str:
+        return url_for("consultation_staff.feedback", consultation_id=self.consultation_id)
+
+    def review_blockers(self) -> list[str]:
+        consultation = self.consultation
+        if utcnow() < consultation.closes_at:
+            return [_("The feedback report can be published only after the period closes.")]
+        if disposition_counts(consultation.id).get("undecided", 0):
+            return [_("Every published comment needs a disposition first.")]
+        return []
+
+    def on_published(self, actor: object) -> None:
+        self.counts = disposition_counts(self.consultation_id)
+
+
+def disposition_counts(consultation_id: int) -> dict[str, int]:
+    """Published comments counted by disposition, plus received/rejected totals."""
+    rows = db.session.execute(
+        select(Comment.status, Comment.disposition, func.count(Comment.id))
+        .where(Comment.consultation_id == consultation_id)
+        .group_by(Comment.status, Comment.disposition)
+    ).all()
+    counts = {d.value: 0 for d in Disposition} | {"undecided": 0, "received": 0, "rejected": 0}
+    for status, disposition, number in rows:
+        counts["received"] += number
+        if status == CommentStatus.REJECTED:
+            counts["rejected"] += number
+        elif status == CommentStatus.PUBLISHED:
+            counts[disposition.value if disposition else "undecided"] += number
+    return counts

@@ -47,6 +47,19 @@ ACCESS = {
     "meeting_staff.live_desk": EDITORS,
     "meeting_staff.live_correct": EDITORS,
     "meeting_staff.live_withdraw": EDITORS,
+    "consultation_staff.consultations": EDITORS | REVIEWERS,
+    "consultation_staff.consultation_new": EDITORS,
+    "consultation_staff.consultation": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
+    "consultation_staff.consultation_document_upload": EDITORS,
+    "consultation_staff.consultation_extend": EDITORS,
+    "consultation_staff.moderation": EDITORS | REVIEWERS,
+    "consultation_staff.moderate": EDITORS,
+    "consultation_staff.comment": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
+    "consultation_staff.comment_enter": EDITORS,
+    "consultation_staff.export_comments": EDITORS | REVIEWERS,
+    "consultation_staff.feedback": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
+    "consultation_staff.outbox": ADMINS,
+    "consultation_staff.outbox_retry": ADMINS,
 }
 
 SAMPLE_ARGUMENTS = {"kind": "meeting"}  # a real review kind; ids are missing ones (404 is fine)

@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         prepare_engine(db.engine)
 
+    from engagement import api as engagement_api  # noqa: F401  (adds routes to /api/v1)
     from engagement import staff_views as consultation_staff_views
     from engagement import views as engagement_views
     from engagement.demo import demo_cli

@@ -90,6 +90,8 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "sunshine@localhost"),
+        # Without MAIL_SERVER, messages are written here instead of sent.
+        "MAIL_FOLDER": env.get("MAIL_FOLDER", "").strip() or str(instance_path / "mail"),
         # Staff sessions end after a period without requests; each request renews it.
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
         "SESSION_REFRESH_EACH_REQUEST": True,

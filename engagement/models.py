@@ -23,6 +23,7 @@ from extensions import db, string_enum
 from meetings.clock import UTCDateTime, to_office_time, utcnow
 from meetings.models import LABELS, AgendaItem, LabelledEnum
 from meetings.review import Reviewable, ReviewState
+from meetings.web import public_link
 
 MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 一般不少于30日
 MAX_COMMENT_LENGTH = 5000
@@ -216,7 +217,7 @@ class Comment(db.Model):
         return self.name if self.show_name else _("A resident")
 
     def status_url(self) -> str:
-        return url_for("engagement.comment_status", token=self.token, _external=True)
+        return public_link("engagement.comment_status", token=self.token)
 
 
 class FeedbackReport(Reviewable, db.Model):

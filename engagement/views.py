@@ -81,17 +81,25 @@ def published_comments(consultation: Consultation):
     )
 
 
-def comment_counts(consultation: Consultation) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Comment.status, func.count(Comment.id))
-        .where(Comment.consultation_id == consultation.id)
-        .group_by(Comment.status)
-    ).all()
-    counts = {status.value: 0 for status in CommentStatus} | {
-        status.value: number for status, number in rows
+def comment_counts_for(consultation_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Comments by status for several consultations, in one query."""
+    counts = {
+        consultation_id: {status.value: 0 for status in CommentStatus} | {"total": 0}
+        for consultation_id in consultation_ids
     }
-    counts["total"] = sum(number for _status, number in rows)
+    rows = db.session.execute(
+        select(Comment.consultation_id, Comment.status, func.count(Comment.id))
+        .where(Comment.consultation_id.in_(consultation_ids))
+        .group_by(Comment.consultation_id, Comment.status)
+    ).all()
+    for consultation_id, status, number in rows:
+        counts[consultation_id][status.value] = number
+        counts[consultation_id]["total"] += number
     return counts
+
+
+def comment_counts(consultation: Consultation) -> dict[str, int]:
+    return comment_counts_for([consultation.id])[consultation.id]
 
 
 def _consultation_page(consultation: Consultation, form: CommentForm, status: int = 200):

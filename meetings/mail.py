@@ -3,7 +3,8 @@
 `queue_mail` adds an `OutgoingMail` row inside the caller's transaction; after the view
 commits it calls `send_queued`. A failure is recorded on the row (and shown on the staff
 outbox page, where it can be retried); it never undoes what the resident sent. Without
-MAIL_SERVER (development), messages are written as .eml files under instance/mail/.
+MAIL_SERVER (development), messages are written as .eml files to MAIL_FOLDER
+(default instance/mail/).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _as_email(message: OutgoingMail) -> EmailMessage:
 def _deliver(email: EmailMessage, message_id: int) -> None:
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        folder = Path(current_app.instance_path) / "mail"
+        folder = Path(config["MAIL_FOLDER"])
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{message_id:06d}.eml").write_bytes(bytes(email))
         return

@@ -92,6 +92,13 @@ def query_int(
     return default
 
 
+def public_link(endpoint: str, **values: object) -> str:
+    """An absolute address on the public site for mail and feeds (PUBLIC_BASE_URL), which
+    works outside a request too, e.g. from a command."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
 def safe_next_url(target: str | None, default: str) -> str:
     """Only follow `next` to a path on this site, never to another host."""
     if not target:

@@ -104,7 +104,12 @@ def app_config() -> dict[str, object]:
 
 @pytest.fixture
 def app(migrated_database: str, app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
-    config = {"UPLOAD_FOLDER": str(tmp_path / "uploads"), **app_config}
+    config = {
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MAIL_FOLDER": str(tmp_path / "mail"),
+        "MAIL_SERVER": None,
+        **app_config,
+    }
     app = create_app(config_for_tests(migrated_database, **config))
     app.test_client_class = IsolatedRequestClient
     with app.app_context():

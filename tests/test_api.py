@@ -131,3 +131,71 @@ def test_pagination_and_filters(client, spec, published):
     assert nonsense.status_code == 200
     validator.validate(nonsense.json)
     assert client.get("/api/v1/meetings?per_page=5000").json["per_page"] == 100
+
+
+def test_consultations_validate_and_carry_counts_and_feedback(
+    client, spec, make_meeting, make_user
+):
+    from engagement import operations as consultation_operations
+    from engagement.models import Comment, Disposition
+    from meetings.models import AgendaItem
+
+    reviewer = make_user(Role.REVIEWER)
+    meeting = make_meeting(
+        starts_at=utcnow() + timedelta(days=40),
+        agenda=[AgendaItem(position=1, title="重大事项", is_major_decision=True)],
+    )
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    consultation = consultation_operations.open_consultation(
+        meeting.agenda[0],
+        title="公开征求意见",
+        draft_text="草案",
+        explanation="说明",
+        other_channels=None,
+        opens_at=utcnow() - timedelta(days=31),
+        closes_at=utcnow() + timedelta(seconds=30),
+        short_period_reason=None,
+        actor=meeting.author,
+    )
+    review.submit_for_review(consultation, actor=meeting.author)
+    review.approve(consultation, actor=reviewer)
+    comment, _mail = consultation_operations.submit_comment(
+        consultation,
+        body="意见",
+        name="居民",
+        show_name=True,
+        phone="13800138000",
+        email=None,
+        community=None,
+        consented=True,
+    )
+    db.session.commit()
+    listing = client.get("/api/v1/consultations").json
+    validator_for(spec, "/api/v1/consultations").validate(listing)
+    assert listing["items"][0]["comments"] == {"received": 1, "published": 0}
+    assert listing["items"][0]["feedback"] is None
+
+    consultation_operations.moderate_comments([comment], True, None, actor=meeting.author)
+    consultation_operations.answer_comment(
+        comment,
+        reply="谢谢",
+        disposition=Disposition.ADOPTED,
+        disposition_reason=None,
+        actor=meeting.author,
+    )
+    report = consultation_operations.save_feedback_report(
+        consultation, "综述", actor=meeting.author
+    )
+    consultation.closes_at = utcnow() - timedelta(seconds=1)
+    review.submit_for_review(report, actor=meeting.author)
+    review.approve(report, actor=reviewer)
+    db.session.commit()
+    detail = client.get(f"/api/v1/consultations/{consultation.id}")
+    validator_for(spec, "/api/v1/consultations/{id}").validate(detail.json)
+    assert detail.json["state"] == "feedback_published"
+    assert detail.json["feedback"]["counts"]["adopted"] == 1
+    assert "13800138000" not in detail.get_data(as_text=True)
+    missing = client.get("/api/v1/consultations/999999")
+    validator_for(spec, "/api/v1/consultations/{id}", "404").validate(missing.json)
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1

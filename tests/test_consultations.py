@@ -1,0 +1,467 @@
+"""Pre-disclosure: comment periods, comments and receipts, moderation, feedback, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from freezegun import freeze_time
+
+from engagement import operations
+from engagement.models import (
+    Channel,
+    Comment,
+    CommentStatus,
+    Consultation,
+    ConsultationState,
+    Disposition,
+)
+from engagement.operations import ConsultationRuleBroken
+from extensions import db
+from meetings import review
+from meetings.audit import AuditEntry
+from meetings.clock import utcnow
+from meetings.models import AgendaItem
+from meetings.review import ReviewRefused
+from meetings.staff.models import Role
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def text_of(response) -> str:
+    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user(Role.REVIEWER)
+
+
+@pytest.fixture
+def major_item(make_meeting, reviewer):
+    """A major-decision item of a meeting announced for 40 days from now."""
+    meeting = make_meeting(
+        starts_at=utcnow() + timedelta(days=40),
+        agenda=[
+            AgendaItem(position=1, title="关于养老服务驿站建设的实施意见", is_major_decision=True)
+        ],
+    )
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    db.session.commit()
+    return meeting.agenda[0]
+
+
+@pytest.fixture
+def make_consultation(major_item, reviewer):
+    def make(*, approve: bool = True, **overrides) -> Consultation:
+        now = utcnow()
+        fields = {
+            "title": "养老服务驿站建设实施意见（征求意见稿）",
+            "draft_text": "## 目标\n\n每个社区一个驿站。",
+            "explanation": "区民政局起草。",
+            "other_channels": "信函：区民政局",
+            "opens_at": now - timedelta(minutes=1),
+            "closes_at": now + timedelta(days=31),
+            "short_period_reason": None,
+            **overrides,
+        }
+        author = major_item.meeting.author
+        consultation = operations.open_consultation(major_item, actor=author, **fields)
+        if approve:
+            review.submit_for_review(consultation, actor=author)
+            review.approve(consultation, actor=reviewer)
+        db.session.commit()
+        return consultation
+
+    return make
+
+
+COMMENT = {"body": "建议优先在老年人多的社区建设驿站。", "name": "王建国", "consent": "y"}
+
+
+def post_comment(client, consultation, **overrides):
+    return client.post(f"/consultations/{consultation.id}/comments", data={**COMMENT, **overrides})
+
+
+class TestPeriod:
+    def test_comment_at_the_last_moment_is_taken_and_at_the_closing_second_refused(
+        self, client, make_consultation
+    ):
+        consultation = make_consultation()
+        closes = consultation.closes_at
+        with freeze_time(closes - timedelta(microseconds=1)):
+            assert post_comment(client, consultation).status_code == 303
+        with freeze_time(closes):
+            response = post_comment(client, consultation, body="截止那一秒才写好的意见")
+        assert response.status_code == 422
+        page = BeautifulSoup(response.data, "html.parser")
+        summary = page.find(id="error-summary").get_text()
+        assert "征求意见已于" in summary
+        assert closes.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") in summary
+        assert (
+            page.find("textarea", {"name": "body"}).get_text().strip() == "截止那一秒才写好的意见"
+        )
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+
+    def test_scheduled_consultation_opens_by_itself(self, client, make_consultation):
+        opens = utcnow() + timedelta(hours=2)
+        consultation = make_consultation(opens_at=opens, closes_at=opens + timedelta(days=31))
+        assert consultation.state == ConsultationState.SCHEDULED
+        assert post_comment(client, consultation).status_code == 422
+        with freeze_time(opens):
+            assert consultation.state == ConsultationState.OPEN
+            assert post_comment(client, consultation).status_code == 303
+
+    def test_shorter_than_30_days_needs_a_reason_shown_publicly(self, client, make_consultation):
+        now = utcnow()
+        with pytest.raises(ConsultationRuleBroken, match="30"):
+            make_consultation(closes_at=now + timedelta(days=29, hours=23))
+        db.session.rollback()
+        consultation = make_consultation(
+            closes_at=now + timedelta(days=20), short_period_reason="春季入学工作须按时启动"
+        )
+        assert "春季入学工作须按时启动" in text_of(client.get(f"/consultations/{consultation.id}"))
+
+    def test_exactly_30_days_needs_no_reason(self, make_consultation):
+        now = utcnow()
+        consultation = make_consultation(opens_at=now, closes_at=now + timedelta(days=30))
+        assert not consultation.period_is_short
+
+    def test_must_close_before_the_meeting_starts(self, make_consultation, major_item):
+        with pytest.raises(ConsultationRuleBroken):
+            make_consultation(closes_at=major_item.meeting.starts_at)
+
+    def test_extension_is_shown_next_to_the_original_date(
+        self, client, auth, make_consultation, major_item
+    ):
+        consultation = make_consultation()
+        original = consultation.closes_at
+        auth.login(major_item.meeting.author)
+        new_close = (original + timedelta(days=3)).astimezone(SHANGHAI)
+        response = client.post(
+            f"/admin/consultations/{consultation.id}/extend",
+            data={
+                "new_closes_at": new_close.strftime("%Y-%m-%dT%H:%M"),
+                "reason": "应居民要求延长",
+            },
+        )
+        assert response.status_code == 303
+        db.session.refresh(consultation)
+        assert consultation.original_closes_at == original and consultation.closes_at > original
+        page = text_of(client.get(f"/consultations/{consultation.id}"))
+        assert "已延长" in page and "应居民要求延长" in page and "原定" in page
+
+    def test_extension_must_be_later_and_before_the_meeting(self, make_consultation, major_item):
+        consultation = make_consultation()
+        author = major_item.meeting.author
+        with pytest.raises(ConsultationRuleBroken):
+            operations.extend_consultation(
+                consultation, consultation.closes_at - timedelta(days=1), "x", actor=author
+            )
+        with pytest.raises(ConsultationRuleBroken):
+            operations.extend_consultation(
+                consultation, major_item.meeting.starts_at, "x", actor=author
+            )
+
+
+class TestPublicity:
+    def test_unreviewed_consultation_is_nowhere_public(self, client, make_consultation):
+        consultation = make_consultation(approve=False)
+        assert client.get(f"/consultations/{consultation.id}").status_code == 404
+        assert client.get(f"/api/v1/consultations/{consultation.id}").status_code == 404
+        assert post_comment(client, consultation).status_code == 404
+        for url in ("/", "/consultations/", "/api/v1/consultations"):
+            assert consultation.title not in client.get(url).get_data(as_text=True)
+
+    def test_markdown_is_sanitized(self, client, make_consultation):
+        consultation = make_consultation(
+            draft_text="正文<script>alert(1)</script> [点我](javascript:alert(1)) "
+            '<img src=x onerror="alert(1)"> [链接](https://example.gov.cn)'
+        )
+        soup = BeautifulSoup(client.get(f"/consultations/{consultation.id}").data, "html.parser")
+        assert all(script.get("src") for script in soup.find_all("script"))
+        assert soup.find("img", onerror=True) is None
+        assert not [a for a in soup.find_all("a", href=True) if "javascript" in a["href"]]
+        assert soup.find("a", href="https://example.gov.cn") is not None
+
+    def test_contact_details_never_appear_publicly(self, client, make_consultation, major_item):
+        consultation = make_consultation()
+        post_comment(
+            client, consultation, phone="13800138000", email="wang@example.cn", hide_name="y"
+        )
+        comment = db.session.scalar(db.select(Comment))
+        operations.moderate_comments([comment], True, None, actor=major_item.meeting.author)
+        db.session.commit()
+        for url in (
+            f"/consultations/{consultation.id}",
+            f"/api/v1/consultations/{consultation.id}",
+            "/api/v1/consultations",
+            f"/comments/{comment.token}",
+            f"/meetings/{major_item.meeting_id}",
+        ):
+            body = client.get(url).get_data(as_text=True)
+            assert "13800138000" not in body and "wang@example.cn" not in body, url
+        page = text_of(client.get(f"/consultations/{consultation.id}"))
+        assert "王建国" not in page and "一位居民" in page
+
+
+class TestComments:
+    def test_receipt_page_and_status(self, client, make_consultation):
+        consultation = make_consultation()
+        response = post_comment(client, consultation)
+        page = client.get(response.headers["Location"])
+        comment = db.session.scalar(db.select(Comment))
+        year = utcnow().year
+        assert comment.receipt_number.startswith(
+            f"ZJ-{year}-"
+        ) or comment.receipt_number.startswith(f"ZJ-{year + 1}-")
+        assert comment.receipt_number in text_of(page)
+        assert "已收到，待审核" in text_of(page)
+        assert comment.consent_at is not None
+
+    def test_bad_input_is_refused_next_to_the_fields_and_kept(self, client, make_consultation):
+        consultation = make_consultation()
+        response = post_comment(
+            client, consultation, body="x" * 5001, name="", consent="", phone="abc", email="no"
+        )
+        assert response.status_code == 422
+        page = BeautifulSoup(response.data, "html.parser")
+        for field in ("body", "name", "consent", "phone", "email"):
+            assert page.find(id=f"{field}-error") is not None, field
+        assert page.find("textarea", {"name": "body"}).get_text().strip() == "x" * 5001
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 0
+
+    def test_honeypot_comment_is_kept_but_never_shown(self, client, make_consultation):
+        consultation = make_consultation()
+        response = post_comment(client, consultation, website="http://spam.example")
+        assert response.status_code == 303
+        comment = db.session.scalar(db.select(Comment))
+        assert comment.suspected_automation and comment.status == CommentStatus.REJECTED
+        assert comment.receipt_number
+
+    def test_receipt_numbers_are_unique_under_concurrent_submissions(self, app, make_consultation):
+        consultation = make_consultation()
+        consultation_id = consultation.id
+        db.session.commit()  # the test's own transaction must not hold SQLite's write lock
+        barrier = threading.Barrier(8)
+        statuses: list[int] = []
+
+        def send(number: int) -> None:
+            with app.app_context():
+                client = app.test_client()
+                barrier.wait()
+                response = client.post(
+                    f"/consultations/{consultation_id}/comments",
+                    data={**COMMENT, "body": f"并发意见 {number}"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
+                )
+                statuses.append(response.status_code)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [303] * 8
+        receipts = db.session.scalars(db.select(Comment.receipt_number)).all()
+        assert len(receipts) == 8 and len(set(receipts)) == 8
+
+    def test_staff_enter_a_letter(self, client, auth, make_consultation, major_item):
+        consultation = make_consultation()
+        auth.login(major_item.meeting.author)
+        response = client.post(
+            f"/admin/consultations/{consultation.id}/comments/new",
+            data={
+                "channel": "letter",
+                "received_at": "2026-11-20T10:00",
+                "name": "李秀英",
+                "body": "来信意见",
+            },
+        )
+        assert response.status_code == 303
+        comment = db.session.scalar(db.select(Comment))
+        assert comment.channel == Channel.LETTER and comment.entered_by_id is not None
+
+
+class TestModeration:
+    @pytest.fixture
+    def with_comments(self, client, make_consultation):
+        consultation = make_consultation()
+        for number in range(3):
+            post_comment(client, consultation, body=f"意见{number}")
+        return consultation
+
+    def test_publish_and_reject_many(self, client, auth, with_comments, major_item):
+        auth.login(major_item.meeting.author)
+        ids = db.session.scalars(db.select(Comment.id).order_by(Comment.id)).all()
+        response = client.post(
+            f"/admin/consultations/{with_comments.id}/comments/moderate",
+            data={"comment": [ids[0], ids[1]], "action": "publish"},
+        )
+        assert response.status_code == 303
+        refused = client.post(
+            f"/admin/consultations/{with_comments.id}/comments/moderate",
+            data={"comment": [ids[2]], "action": "reject", "reason": ""},
+            headers={"HX-Request": "true"},
+        )
+        assert refused.status_code == 422
+        fragment = BeautifulSoup(refused.data, "html.parser")
+        assert fragment.find("html") is None
+        assert fragment.find("input", {"value": str(ids[2])}).has_attr("checked")
+        client.post(
+            f"/admin/consultations/{with_comments.id}/comments/moderate",
+            data={"comment": [ids[2]], "action": "reject", "reason": "含有他人个人信息"},
+        )
+        public = text_of(client.get(f"/consultations/{with_comments.id}"))
+        assert "意见0" in public and "意见1" in public and "意见2" not in public
+        rejected = db.session.get(Comment, ids[2])
+        assert rejected.rejection_reason == "含有他人个人信息" and rejected.body == "意见2"
+        queue = text_of(
+            client.get(f"/admin/consultations/{with_comments.id}/comments?status=rejected")
+        )
+        assert "已收到 3 · 已公开 2 · 不予公开 1 · 待审核 0" in queue and "意见2" in queue
+
+    def test_not_adopted_needs_a_reason(self, with_comments, major_item):
+        comment = db.session.scalar(db.select(Comment))
+        with pytest.raises(ConsultationRuleBroken):
+            operations.answer_comment(
+                comment,
+                reply=None,
+                disposition=Disposition.NOT_ADOPTED,
+                disposition_reason="",
+                actor=major_item.meeting.author,
+            )
+
+    def test_thousand_comments_are_paginated_with_constant_queries(
+        self, client, auth, make_consultation, major_item
+    ):
+        from .test_query_counts import queries_for
+
+        consultation = make_consultation()
+        now = utcnow()
+
+        def add(count: int, start: int) -> None:
+            for number in range(start, start + count):
+                db.session.add(
+                    Comment(
+                        consultation=consultation,
+                        body=f"意见{number}",
+                        name="居民",
+                        receipt_number=f"ZJ-T-{number:06d}",
+                        status=CommentStatus.PUBLISHED,
+                        received_at=now,
+                    )
+                )
+            db.session.commit()
+
+        add(100, 0)
+        auth.login(major_item.meeting.author)
+        public_small = queries_for(client, f"/consultations/{consultation.id}")
+        queue_small = queries_for(
+            client, f"/admin/consultations/{consultation.id}/comments?status=published"
+        )
+        add(900, 100)
+        assert queries_for(client, f"/consultations/{consultation.id}") == public_small
+        assert (
+            queries_for(client, f"/admin/consultations/{consultation.id}/comments?status=published")
+            == queue_small
+        )
+        page = BeautifulSoup(client.get(f"/consultations/{consultation.id}").data, "html.parser")
+        assert len(page.select("article.comment")) == 50
+        last = BeautifulSoup(
+            client.get(f"/consultations/{consultation.id}?page=20").data, "html.parser"
+        )
+        assert len(last.select("article.comment")) == 50
+
+
+class TestFeedback:
+    def test_full_cycle_to_the_feedback_report(
+        self, client, auth, make_consultation, major_item, reviewer
+    ):
+        consultation = make_consultation()
+        post_comment(client, consultation, body="建议一")
+        post_comment(client, consultation, body="建议二")
+        editor = major_item.meeting.author
+        first, second = db.session.scalars(db.select(Comment).order_by(Comment.id)).all()
+        operations.moderate_comments([first, second], True, None, actor=editor)
+        operations.answer_comment(
+            first,
+            reply="感谢，已采纳。",
+            disposition=Disposition.ADOPTED,
+            disposition_reason=None,
+            actor=editor,
+        )
+        db.session.commit()
+
+        auth.login(editor)
+        staff_meeting = text_of(client.get(f"/admin/meetings/{major_item.meeting_id}"))
+        assert "尚不具备上会条件" in staff_meeting
+
+        report = operations.save_feedback_report(consultation, "共收到意见2条。", actor=editor)
+        with pytest.raises(ReviewRefused):  # the period is still open
+            review.submit_for_review(report, actor=editor)
+        consultation.closes_at = utcnow() - timedelta(seconds=1)
+        with pytest.raises(ReviewRefused):  # the second comment has no disposition
+            review.submit_for_review(report, actor=editor)
+        operations.answer_comment(
+            second,
+            reply=None,
+            disposition=Disposition.NOT_ADOPTED,
+            disposition_reason="超出职权",
+            actor=editor,
+        )
+        review.submit_for_review(report, actor=editor)
+        review.approve(report, actor=reviewer)
+        db.session.commit()
+
+        public = text_of(client.get(f"/consultations/{consultation.id}"))
+        assert "意见采纳情况" in public and "采纳 1 条" in public and "未采纳 1 条" in public
+        assert "感谢，已采纳。" in public and "超出职权" in public
+        meeting_page = text_of(client.get(f"/meetings/{major_item.meeting_id}"))
+        assert "意见采纳情况反馈" in meeting_page
+        assert "尚不具备上会条件" not in text_of(
+            client.get(f"/admin/meetings/{major_item.meeting_id}")
+        )
+        assert consultation.state == ConsultationState.FEEDBACK_PUBLISHED
+        with pytest.raises(ConsultationRuleBroken):
+            operations.answer_comment(
+                first,
+                reply="改",
+                disposition=Disposition.ADOPTED,
+                disposition_reason=None,
+                actor=editor,
+            )
+
+
+class TestExport:
+    def test_csv_opens_in_excel_with_chinese_and_hides_contacts_from_editors(
+        self, client, auth, make_consultation, major_item, make_user
+    ):
+        consultation = make_consultation()
+        post_comment(client, consultation, body='=HYPERLINK("http://x")', phone="13800138000")
+        auth.login(major_item.meeting.author)
+        response = client.get(f"/admin/consultations/{consultation.id}/comments.csv")
+        assert response.data.startswith("\ufeff".encode())
+        assert response.headers["Content-Type"].startswith("text/csv; charset=utf-8")
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+        assert rows[0][0] == "回执编号" and rows[1][4] == "王建国"
+        assert rows[1][6].startswith("'=")  # not run as a formula
+        assert "13800138000" not in response.data.decode("utf-8-sig")
+        auth.logout()
+        auth.login(make_user(Role.ADMIN))
+        admin_csv = client.get(f"/admin/consultations/{consultation.id}/comments.csv")
+        assert "13800138000" in admin_csv.data.decode("utf-8-sig")
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(AuditEntry.id)).where(
+                    AuditEntry.action == "comment.receive"
+                )
+            )
+            == 1
+        )

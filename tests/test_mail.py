@@ -1,0 +1,145 @@
+"""Mail leaves after the commit over real SMTP; a failure never loses the comment."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from bs4 import BeautifulSoup
+
+from engagement import operations
+from engagement.models import Comment
+from extensions import db
+from meetings import review
+from meetings.clock import utcnow
+from meetings.mail import OutgoingMail, send_queued
+from meetings.models import AgendaItem
+from meetings.staff.models import Role
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def open_consultation(make_meeting, make_user):
+    reviewer = make_user(Role.REVIEWER)
+    meeting = make_meeting(
+        starts_at=utcnow() + timedelta(days=40),
+        agenda=[AgendaItem(position=1, title="关于居民停车综合治理的议题", is_major_decision=True)],
+    )
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    consultation = operations.open_consultation(
+        meeting.agenda[0],
+        title="停车治理方案征求意见",
+        draft_text="草案",
+        explanation="说明",
+        other_channels=None,
+        opens_at=utcnow() - timedelta(minutes=1),
+        closes_at=utcnow() + timedelta(days=31),
+        short_period_reason=None,
+        actor=meeting.author,
+    )
+    review.submit_for_review(consultation, actor=meeting.author)
+    review.approve(consultation, actor=reviewer)
+    db.session.commit()
+    return consultation
+
+
+COMMENT = {"body": "建议错时共享停车。", "name": "赵敏", "consent": "y", "email": "zhao@example.cn"}
+
+
+def test_receipt_mail_arrives_with_the_number_and_link(app, client, smtp_server, open_consultation):
+    controller, inbox = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    response = client.post(f"/consultations/{open_consultation.id}/comments", data=COMMENT)
+    assert response.status_code == 303
+    comment = db.session.scalar(db.select(Comment))
+    assert len(inbox.messages) == 1
+    mail = inbox.messages[0]
+    assert mail["To"] == "zhao@example.cn"
+    assert comment.receipt_number in mail["Subject"]
+    body = mail.get_content()
+    assert comment.receipt_number in body and f"/comments/{comment.token}" in body
+    assert db.session.scalar(db.select(OutgoingMail)).sent_at is not None
+
+
+def test_smtp_failure_keeps_the_comment_and_can_be_retried(
+    app, client, smtp_server, open_consultation, auth, make_user
+):
+    controller, inbox = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there
+    response = client.post(f"/consultations/{open_consultation.id}/comments", data=COMMENT)
+    assert response.status_code == 303  # the resident still gets the receipt page
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+    queued = db.session.scalar(db.select(OutgoingMail))
+    assert queued.sent_at is None and queued.attempts == 1 and "Connection" in queued.last_error
+
+    app.config.update(MAIL_PORT=controller.port)
+    auth.login(make_user(Role.ADMIN))
+    assert "未发送" in client.get("/admin/outbox/").get_data(as_text=True)
+    client.post("/admin/outbox/retry")
+    db.session.refresh(queued)
+    assert queued.sent_at is not None and len(inbox.messages) == 1
+
+
+def test_without_a_mail_server_messages_are_written_to_a_folder(app, open_consultation):
+    app.config.update(MAIL_SERVER=None)
+    comment, mail = operations.submit_comment(
+        open_consultation,
+        body="写入文件夹",
+        name="钱",
+        show_name=True,
+        phone=None,
+        email="qian@example.cn",
+        community=None,
+        consented=True,
+    )
+    db.session.commit()
+    assert send_queued([mail.id]) == 1
+    written = Path(app.config["MAIL_FOLDER"]) / f"{mail.id:06d}.eml"
+    message = message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert comment.receipt_number in message["Subject"]
+    assert comment.receipt_number in message.get_content()
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True}
+
+    def test_too_many_comments_from_one_address_keep_the_text(self, client, open_consultation):
+        url = f"/consultations/{open_consultation.id}/comments"
+        data = {**COMMENT, "email": ""}
+        for _ in range(5):
+            assert client.post(url, data=data).status_code == 303
+        response = client.post(url, data={**data, "body": "第六条意见，不能丢"})
+        assert response.status_code == 429
+        page = BeautifulSoup(response.data, "html.parser")
+        assert page.find("textarea", {"name": "body"}).get_text().strip() == "第六条意见，不能丢"
+        assert "请稍等几分钟再提交" in page.find(id="error-summary").get_text()

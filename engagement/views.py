@@ -16,7 +16,7 @@ from meetings.mail import send_queued
 from meetings.models import AgendaItem, Meeting
 from meetings.review import ReviewState
 from meetings.views import AgendaNote, agenda_note_providers, send_stored
-from meetings.web import query_int, render_page
+from meetings.web import csrf_recovery_views, query_int, render_page
 
 bp = Blueprint("engagement", __name__)
 
@@ -132,8 +132,30 @@ def _too_many_comments(_limit: object) -> Response:
     return _consultation_page(consultation, form, status=429)
 
 
+def _expired_form() -> Response | None:
+    """The form's token no longer matches (e.g. the phone's browser was restarted): show
+    everything again with a fresh token, so sending once more is all it takes."""
+    consultation = db.session.scalar(
+        Consultation.public().where(Consultation.id == request.view_args["consultation_id"])
+    )
+    if consultation is None:
+        return None
+    form = CommentForm()
+    form.form_errors.append(
+        _("The page had expired, so your comment was not sent yet. Check it and press Send again.")
+    )
+    return _consultation_page(consultation, form, status=400)
+
+
+csrf_recovery_views["engagement.comment_submit"] = _expired_form
+
+
+def _sent(response: Response) -> bool:
+    return response.status_code == 303  # only comments actually stored count to the limit
+
+
 @bp.post("/consultations/<int:consultation_id>/comments")
-@limiter.limit(COMMENT_RATE_LIMIT, on_breach=_too_many_comments)
+@limiter.limit(COMMENT_RATE_LIMIT, on_breach=_too_many_comments, deduct_when=_sent)
 def comment_submit(consultation_id: int) -> Response:
     consultation = public_consultation_or_404(consultation_id)
     form = CommentForm()

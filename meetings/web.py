@@ -7,6 +7,7 @@ the `Vary` header are made in one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -243,7 +244,16 @@ def handle_http_error(error: HTTPException) -> Response | HTTPException:
     return render_error(code)
 
 
+# endpoint -> a view that shows the form again with what was typed, for forms whose
+# senders must never lose their text (a resident's comment after a phone restart).
+csrf_recovery_views: dict[str, Callable[[], Response | None]] = {}
+
+
 def handle_csrf_error(error: CSRFError) -> Response:
+    recover = csrf_recovery_views.get(request.endpoint or "")
+    recovered = recover() if recover is not None else None
+    if recovered is not None:
+        return recovered
     return render_error(
         400, _("The form had expired or was sent from elsewhere. Reload the page and try again.")
     )

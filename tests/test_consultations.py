@@ -465,3 +465,24 @@ class TestExport:
             )
             == 1
         )
+
+
+class TestExpiredForm:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_expired_token_keeps_the_comment_on_the_page(self, client, make_consultation):
+        consultation = make_consultation()
+        response = post_comment(
+            client, consultation, body="手机重启后才提交的意见", csrf_token="stale"
+        )
+        assert response.status_code == 400
+        page = BeautifulSoup(response.data, "html.parser")
+        assert (
+            page.find("textarea", {"name": "body"}).get_text().strip() == "手机重启后才提交的意见"
+        )
+        assert "再次提交" in page.find(id="error-summary").get_text()
+        token = page.find("input", {"name": "csrf_token"})["value"]
+        again = post_comment(client, consultation, body="手机重启后才提交的意见", csrf_token=token)
+        assert again.status_code == 303

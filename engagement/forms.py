@@ -53,10 +53,10 @@ class CommentForm(FlaskForm):
         _l("Your community (optional)"), validators=[Optional(), Length(max=100)]
     )
     consent = BooleanField(
-        _l(
-            "I agree that the office processes the personal information above to handle my "
-            "comment and reply to me. It is kept until one year after the decision is "
-            "published, then deleted."
+        _l("I agree to the processing of my personal information"),
+        description=_l(
+            "Purpose: to handle your comment and reply to you. Your name, phone and email are "
+            "kept until one year after the decision is published, then deleted."
         ),
         validators=[DataRequired(_l("We need your agreement to handle the comment."))],
     )
@@ -158,5 +158,6 @@ class AnswerForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     summary = TextAreaField(
         _l("Summary of the comments and how they were used (Markdown)"),
+        render_kw={"rows": 12},
         validators=[DataRequired(_l("Write the summary."))],
     )

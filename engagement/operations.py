@@ -45,18 +45,27 @@ RECEIPT_PREFIX = "ZJ"
 
 
 class ConsultationRuleBroken(ValueError):
-    """A change that breaks a rule of consultations; the message is for the person."""
+    """A change that breaks a rule of consultations; the message is for the person, and
+    `field` names the form field it belongs next to, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _check_period(item: AgendaItem, fields: dict[str, object]) -> None:
     opens_at, closes_at = fields["opens_at"], fields["closes_at"]
     if closes_at <= opens_at:
-        raise ConsultationRuleBroken(_("The period must close after it opens."))
+        raise ConsultationRuleBroken(_("The period must close after it opens."), "closes_at")
     if closes_at >= item.meeting.starts_at:
-        raise ConsultationRuleBroken(_("The comment period must close before the meeting starts."))
+        raise ConsultationRuleBroken(
+            _("The comment period must close before the meeting starts."), "closes_at"
+        )
     short = closes_at - opens_at < timedelta(days=MIN_PERIOD_DAYS)
     if short and not (fields.get("short_period_reason") or "").strip():
-        raise ConsultationRuleBroken(_("A period shorter than 30 days needs its reason."))
+        raise ConsultationRuleBroken(
+            _("A period shorter than 30 days needs its reason."), "short_period_reason"
+        )
 
 
 def open_consultation(item: AgendaItem, *, actor: User, **fields: object) -> Consultation:

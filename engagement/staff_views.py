@@ -71,6 +71,12 @@ def _item_choices(current: Consultation | None) -> list[tuple[int, str]]:
     return [(item.id, f"{item.meeting.title} · {item.title}") for item in items]
 
 
+def _show_error(form: ConsultationForm, error: ConsultationRuleBroken) -> None:
+    """Put a rule's message next to its field (or at the top when it has none)."""
+    field = getattr(form, error.field, None) if error.field else None
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
 def _consultation_fields(form: ConsultationForm) -> dict[str, Any]:
     return {
         "title": form.title.data.strip(),
@@ -105,7 +111,7 @@ def consultation_new() -> Response:
             )
         except ConsultationRuleBroken as error:
             db.session.rollback()
-            form.form_errors.append(str(error))
+            _show_error(form, error)
         else:
             db.session.commit()
             flash(_("Consultation prepared. Submit it for review to publish it."), "success")
@@ -135,7 +141,7 @@ def consultation(consultation_id: int) -> Response:
             )
         except ConsultationRuleBroken as error:
             db.session.rollback()
-            form.form_errors.append(str(error))
+            _show_error(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")

@@ -9,7 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from engagement import operations
 from engagement.forms import CommentForm
-from engagement.models import Comment, CommentStatus, Consultation, ConsultationDocument
+from engagement.models import (
+    MAX_COMMENT_LENGTH,
+    Comment,
+    CommentStatus,
+    Consultation,
+    ConsultationDocument,
+)
 from extensions import db, limiter
 from meetings.clock import utcnow
 from meetings.mail import send_queued
@@ -108,6 +114,7 @@ def _consultation_page(consultation: Consultation, form: CommentForm, status: in
         consultation=consultation,
         form=form,
         comments=published_comments(consultation),
+        max_comment_length=MAX_COMMENT_LENGTH,
         counts=comment_counts(consultation),
         now=utcnow(),
         status=status,
@@ -179,7 +186,8 @@ def comment_submit(consultation_id: int) -> Response:
             db.session.commit()
             if mail is not None:
                 send_queued([mail.id])
-            return redirect(url_for("engagement.comment_status", token=comment.token), code=303)
+            receipt_page = url_for("engagement.comment_status", token=comment.token)
+            return redirect(receipt_page + "#receipt", code=303)
     return _consultation_page(consultation, form, status=422)
 
 

@@ -152,6 +152,8 @@ ALLOWED_TAGS = {
     "h2",
     "h3",
     "h4",
+    "h5",
+    "h6",
     "blockquote",
     "code",
     "pre",
@@ -169,7 +171,12 @@ ALLOWED_TAGS = {
 def render_markdown(text: str | None) -> Markup:
     """Markdown from staff as safe HTML: raw HTML is not rendered, the result is sanitized
     (nh3), and links may only be http(s) or mailto."""
-    html = _markdown.render(text or "")
+    # Headings in a document start below the page's own section headings.
+    html = re.sub(
+        r"<(/?)h([1-5])>",
+        lambda match: f"<{match.group(1)}h{int(match.group(2)) + 1}>",
+        _markdown.render(text or ""),
+    )
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

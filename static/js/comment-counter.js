@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const limit = Number(area.dataset.limit);
     const template = output.dataset.template;
     const update = () => {
-      const left = limit - area.value.length;
+      const left = limit - [...area.value].length; // characters, as the server counts
       output.textContent = template.replace("%d", String(left));
       output.classList.toggle("over-limit", left < 0);
     };

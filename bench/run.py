@@ -42,7 +42,17 @@ def main() -> None:
             meeting_id = 1
         client = app.test_client()
         client.post("/login", data={"username": "admin", "password": "demo-admin-2026"})
-        pages = ["/", "/meetings/", f"/meetings/{meeting_id}", "/healthz", "/admin/audit/"]
+        pages = [
+            "/",
+            "/meetings/",
+            f"/meetings/{meeting_id}",
+            "/consultations/1",
+            "/api/v1/meetings",
+            "/api/v1/consultations",
+            "/healthz",
+            "/admin/audit/",
+            "/admin/consultations/1/comments",
+        ]
         print(f"{'page':24} {'median ms':>10} {'p95 ms':>10}  ({ROUNDS} requests each)")
         for url in pages:
             timings = []

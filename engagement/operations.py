@@ -112,13 +112,7 @@ def attach_consultation_document(
         raise ConsultationRuleBroken(
             _("The consultation is awaiting review or public and cannot be edited.")
         )
-    document = ConsultationDocument(
-        consultation=consultation,
-        stored_name=stored.stored_name,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-    )
+    document = ConsultationDocument(consultation=consultation, **stored.columns())
     db.session.add(document)
     db.session.flush()
     record_change(

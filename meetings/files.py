@@ -8,7 +8,7 @@ type is decided from the file's first bytes, not from what the browser claimed.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -110,6 +110,10 @@ class StoredFile:
     original_name: str
     content_type: str
     size: int
+
+    def columns(self) -> dict[str, object]:
+        """The values every stored-document table keeps about its file."""
+        return asdict(self)
 
 
 def store_upload(upload: FileStorage, *, images_only: bool = False) -> StoredFile:

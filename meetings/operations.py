@@ -293,13 +293,7 @@ def attach_document(item: AgendaItem, stored: StoredFile, *, actor: User) -> Age
     """Attach a file. Public with the announcement, or through an `add_document` change."""
     _ensure_agenda_open(item.meeting)
     _ensure_not_under_review(item)
-    document = AgendaDocument(
-        agenda_item=item,
-        stored_name=stored.stored_name,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-    )
+    document = AgendaDocument(agenda_item=item, **stored.columns())
     db.session.add(document)
     db.session.flush()
     record_change(

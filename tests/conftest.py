@@ -19,7 +19,10 @@ from sqlalchemy import create_engine, text
 os.environ.setdefault("SECRET_KEY", "tests-only-" + secrets.token_hex(16))
 
 from app import create_app  # noqa: E402  (after the environment is set)
+from engagement import operations as consultation_operations  # noqa: E402
+from engagement.models import Consultation  # noqa: E402
 from extensions import db  # noqa: E402
+from meetings import review  # noqa: E402
 from meetings.clock import utcnow  # noqa: E402
 from meetings.models import AgendaItem, Body, BodyLevel, Meeting  # noqa: E402
 from meetings.staff.models import Role, User  # noqa: E402
@@ -208,6 +211,53 @@ def make_meeting(make_body: Callable[..., Body], make_user: Callable[..., User])
         db.session.add(meeting)
         db.session.commit()
         return meeting
+
+    return make
+
+
+@pytest.fixture
+def reviewer(make_user: Callable[..., User]) -> User:
+    return make_user(Role.REVIEWER)
+
+
+@pytest.fixture
+def major_item(make_meeting, reviewer: User) -> AgendaItem:
+    """A major-decision item of a meeting announced for 40 days from now."""
+    meeting = make_meeting(
+        starts_at=utcnow() + timedelta(days=40),
+        agenda=[
+            AgendaItem(position=1, title="关于养老服务驿站建设的实施意见", is_major_decision=True)
+        ],
+    )
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    db.session.commit()
+    return meeting.agenda[0]
+
+
+@pytest.fixture
+def make_consultation(major_item: AgendaItem, reviewer: User):
+    """A consultation on `major_item`, open now for 31 days and approved, unless told otherwise."""
+
+    def make(*, approve: bool = True, **overrides: object) -> Consultation:
+        now = utcnow()
+        fields = {
+            "title": "养老服务驿站建设实施意见（征求意见稿）",
+            "draft_text": "## 目标\n\n每个社区一个驿站。",
+            "explanation": "区民政局起草。",
+            "other_channels": "信函：区民政局",
+            "opens_at": now - timedelta(minutes=1),
+            "closes_at": now + timedelta(days=31),
+            "short_period_reason": None,
+            **overrides,
+        }
+        author = major_item.meeting.author
+        consultation = consultation_operations.open_consultation(major_item, actor=author, **fields)
+        if approve:
+            review.submit_for_review(consultation, actor=author)
+            review.approve(consultation, actor=reviewer)
+        db.session.commit()
+        return consultation
 
     return make
 

@@ -134,32 +134,15 @@ def test_pagination_and_filters(client, spec, published):
 
 
 def test_consultations_validate_and_carry_counts_and_feedback(
-    client, spec, make_meeting, make_user
+    client, spec, make_consultation, major_item, reviewer
 ):
     from engagement import operations as consultation_operations
     from engagement.models import Comment, Disposition
-    from meetings.models import AgendaItem
 
-    reviewer = make_user(Role.REVIEWER)
-    meeting = make_meeting(
-        starts_at=utcnow() + timedelta(days=40),
-        agenda=[AgendaItem(position=1, title="重大事项", is_major_decision=True)],
+    meeting = major_item.meeting
+    consultation = make_consultation(
+        opens_at=utcnow() - timedelta(days=31), closes_at=utcnow() + timedelta(seconds=30)
     )
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=reviewer)
-    consultation = consultation_operations.open_consultation(
-        meeting.agenda[0],
-        title="公开征求意见",
-        draft_text="草案",
-        explanation="说明",
-        other_channels=None,
-        opens_at=utcnow() - timedelta(days=31),
-        closes_at=utcnow() + timedelta(seconds=30),
-        short_period_reason=None,
-        actor=meeting.author,
-    )
-    review.submit_for_review(consultation, actor=meeting.author)
-    review.approve(consultation, actor=reviewer)
     comment, _mail = consultation_operations.submit_comment(
         consultation,
         body="意见",

@@ -17,7 +17,6 @@ from engagement.models import (
     Channel,
     Comment,
     CommentStatus,
-    Consultation,
     ConsultationState,
     Disposition,
 )
@@ -26,7 +25,6 @@ from extensions import db
 from meetings import review
 from meetings.audit import AuditEntry
 from meetings.clock import utcnow
-from meetings.models import AgendaItem
 from meetings.review import ReviewRefused
 from meetings.staff.models import Role
 
@@ -35,51 +33,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def text_of(response) -> str:
     return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
-
-
-@pytest.fixture
-def reviewer(make_user):
-    return make_user(Role.REVIEWER)
-
-
-@pytest.fixture
-def major_item(make_meeting, reviewer):
-    """A major-decision item of a meeting announced for 40 days from now."""
-    meeting = make_meeting(
-        starts_at=utcnow() + timedelta(days=40),
-        agenda=[
-            AgendaItem(position=1, title="关于养老服务驿站建设的实施意见", is_major_decision=True)
-        ],
-    )
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=reviewer)
-    db.session.commit()
-    return meeting.agenda[0]
-
-
-@pytest.fixture
-def make_consultation(major_item, reviewer):
-    def make(*, approve: bool = True, **overrides) -> Consultation:
-        now = utcnow()
-        fields = {
-            "title": "养老服务驿站建设实施意见（征求意见稿）",
-            "draft_text": "## 目标\n\n每个社区一个驿站。",
-            "explanation": "区民政局起草。",
-            "other_channels": "信函：区民政局",
-            "opens_at": now - timedelta(minutes=1),
-            "closes_at": now + timedelta(days=31),
-            "short_period_reason": None,
-            **overrides,
-        }
-        author = major_item.meeting.author
-        consultation = operations.open_consultation(major_item, actor=author, **fields)
-        if approve:
-            review.submit_for_review(consultation, actor=author)
-            review.approve(consultation, actor=reviewer)
-        db.session.commit()
-        return consultation
-
-    return make
 
 
 COMMENT = {"body": "建议优先在老年人多的社区建设驿站。", "name": "王建国", "consent": "y"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -14,10 +13,7 @@ from bs4 import BeautifulSoup
 from engagement import operations
 from engagement.models import Comment
 from extensions import db
-from meetings import review
-from meetings.clock import utcnow
 from meetings.mail import OutgoingMail, send_queued
-from meetings.models import AgendaItem
 from meetings.staff.models import Role
 
 
@@ -46,29 +42,8 @@ def smtp_server():
 
 
 @pytest.fixture
-def open_consultation(make_meeting, make_user):
-    reviewer = make_user(Role.REVIEWER)
-    meeting = make_meeting(
-        starts_at=utcnow() + timedelta(days=40),
-        agenda=[AgendaItem(position=1, title="关于居民停车综合治理的议题", is_major_decision=True)],
-    )
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=reviewer)
-    consultation = operations.open_consultation(
-        meeting.agenda[0],
-        title="停车治理方案征求意见",
-        draft_text="草案",
-        explanation="说明",
-        other_channels=None,
-        opens_at=utcnow() - timedelta(minutes=1),
-        closes_at=utcnow() + timedelta(days=31),
-        short_period_reason=None,
-        actor=meeting.author,
-    )
-    review.submit_for_review(consultation, actor=meeting.author)
-    review.approve(consultation, actor=reviewer)
-    db.session.commit()
-    return consultation
+def open_consultation(make_consultation):
+    return make_consultation()
 
 
 COMMENT = {"body": "建议错时共享停车。", "name": "赵敏", "consent": "y", "email": "zhao@example.cn"}

@@ -22,11 +22,6 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 @pytest.fixture
-def reviewer(make_user):
-    return make_user(Role.REVIEWER)
-
-
-@pytest.fixture
 def announced(make_meeting, reviewer):
     meeting = make_meeting(
         agenda=[

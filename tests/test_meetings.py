@@ -31,11 +31,6 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def reviewer(make_user):
-    return make_user(Role.REVIEWER)
-
-
-@pytest.fixture
 def announce(reviewer):
     def announce(meeting: Meeting) -> Meeting:
         review.submit_for_review(meeting, actor=meeting.author)

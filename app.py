@@ -60,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from engagement import api as engagement_api  # noqa: F401  (adds routes to /api/v1)
     from engagement import staff_views as consultation_staff_views
     from engagement import views as engagement_views
-    from engagement.demo import demo_cli
+    from engagement.demo import demo_cli, purge_personal_data_cli
     from meetings import admin, api, staff_views
     from meetings import views as meeting_views
     from meetings.staff import access  # noqa: F401  (registers the login loader)
@@ -82,4 +82,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(purge_personal_data_cli)
     return app

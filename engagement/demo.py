@@ -164,6 +164,14 @@ def load_consultations_demo(staff: dict[str, User]) -> None:
     review.approve(report, actor=reviewer)
 
 
+@click.command("purge-personal-data")
+def purge_personal_data_cli() -> None:
+    """Delete residents' personal data whose retention period has ended (run daily by cron)."""
+    cleared = operations.purge_personal_data(utcnow())
+    db.session.commit()
+    click.echo(f"Personal data deleted from {cleared} comments.")
+
+
 @click.command("demo")
 def demo_cli() -> None:
     """Load demo data the first time, then print the demo staff logins."""

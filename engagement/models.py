@@ -209,12 +209,13 @@ class Comment(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     suspected_automation: Mapped[bool] = mapped_column(Boolean, default=False)
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation: Mapped[Consultation] = relationship()
 
     @property
     def public_name(self) -> str:
-        return self.name if self.show_name else _("A resident")
+        return self.name if self.show_name and self.name else _("A resident")
 
     def status_url(self) -> str:
         return public_link("engagement.comment_status", token=self.token)

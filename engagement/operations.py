@@ -340,3 +340,38 @@ def save_feedback_report(
         after={"summary": summary, "counts": report.counts},
     )
     return report
+
+
+RETENTION = timedelta(days=365)
+
+
+def purge_personal_data(now: datetime) -> int:
+    """Delete residents' names and contact details one year after the feedback report of
+    their consultation was published (the period promised when they consented).
+    Returns how many comments were cleared; the comments themselves stay."""
+    expired = (
+        select(Comment)
+        .join(Comment.consultation)
+        .join(Consultation.feedback)
+        .where(
+            FeedbackReport.review_state == ReviewState.APPROVED,
+            FeedbackReport.published_at <= now - RETENTION,
+            Comment.personal_data_purged_at.is_(None),
+        )
+    )
+    comments = db.session.scalars(expired).all()
+    for comment in comments:
+        comment.name = ""
+        comment.show_name = False
+        comment.phone = None
+        comment.email = None
+        comment.community = None
+        comment.personal_data_purged_at = now
+    if comments:
+        record_change(
+            "comment.purge_personal_data",
+            comments[0].consultation,
+            actor=None,
+            summary=f"Deleted personal data of {len(comments)} comments after the retention period",
+        )
+    return len(comments)

@@ -439,3 +439,32 @@ class TestExpiredForm:
         token = page.find("input", {"name": "csrf_token"})["value"]
         again = post_comment(client, consultation, body="手机重启后才提交的意见", csrf_token=token)
         assert again.status_code == 303
+
+
+def test_personal_data_is_deleted_a_year_after_the_feedback_report(
+    app, client, make_consultation, major_item, reviewer
+):
+    consultation = make_consultation(
+        opens_at=utcnow() - timedelta(days=31), closes_at=utcnow() + timedelta(seconds=30)
+    )
+    post_comment(client, consultation, phone="13800138000", email="wang@example.cn")
+    comment = db.session.scalar(db.select(Comment))
+    editor = major_item.meeting.author
+    operations.moderate_comments([comment], True, None, actor=editor)
+    operations.answer_comment(
+        comment, reply=None, disposition=Disposition.ADOPTED, disposition_reason=None, actor=editor
+    )
+    report = operations.save_feedback_report(consultation, "综述", actor=editor)
+    consultation.closes_at = utcnow() - timedelta(seconds=1)
+    review.submit_for_review(report, actor=editor)
+    review.approve(report, actor=reviewer)
+    db.session.commit()
+
+    runner = app.test_cli_runner()
+    assert "0 comments" in runner.invoke(args=["purge-personal-data"]).output
+    with freeze_time(report.published_at + timedelta(days=366)):
+        assert "1 comments" in runner.invoke(args=["purge-personal-data"]).output
+    db.session.refresh(comment)
+    assert comment.phone is None and comment.email is None and comment.name == ""
+    assert comment.body and comment.receipt_number  # the comment itself stays
+    assert "一位居民" in text_of(client.get(f"/consultations/{consultation.id}"))

@@ -84,6 +84,7 @@ def upgrade():
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('entered_by_id', sa.Integer(), nullable=True),
     sa.Column('suspected_automation', sa.Boolean(), nullable=False),
+    sa.Column('personal_data_purged_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_comments_consultation_id_consultations')),
     sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_comments_entered_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),

@@ -16,6 +16,7 @@ from meetings import review
 from meetings.clock import to_office_time, utcnow
 from meetings.demo import load_meetings_demo
 from meetings.models import AgendaItem
+from meetings.review import ReviewState
 from meetings.staff import operations as staff_operations
 from meetings.staff.models import Role, User
 
@@ -140,8 +141,10 @@ def load_consultations_demo(staff: dict[str, User]) -> None:
         short_period_reason=None,
         actor=editor,
     )
-    review.submit_for_review(closed, actor=editor)
-    review.approve(closed, actor=reviewer)
+    # History: this one was reviewed and published before its period ran, months ago.
+    closed.review_state = ReviewState.APPROVED
+    closed.submitted_at = closed.published_at = closed.opens_at - timedelta(days=1)
+    closed.reviewed_by = reviewer
     for index, (name, community, body, disposition, reason, reply) in enumerate(DEMO_COMMENTS):
         comment = _past_comment(
             closed,

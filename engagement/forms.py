@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,10 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from engagement.models import MAX_COMMENT_LENGTH, Channel, Disposition
-from meetings.forms import DATETIME_FORMAT, reasonable_year
+from meetings.forms import DATETIME_FORMAT, BaseForm, reasonable_year
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Your comment"),
         description=_l("Up to %(count)d characters.", count=MAX_COMMENT_LENGTH),
@@ -64,7 +63,7 @@ class CommentForm(FlaskForm):
     website = StringField(_l("Leave this field empty"))
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(BaseForm):
     agenda_item_id = SelectField(_l("Agenda item (major decision)"), coerce=int)
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter the title.")), Length(max=300)]
@@ -101,11 +100,11 @@ class ConsultationForm(FlaskForm):
             raise ValidationError(_l("The period must close after it opens."))
 
 
-class ConsultationDocumentForm(FlaskForm):
+class ConsultationDocumentForm(BaseForm):
     document = FileField(_l("Document"), validators=[DataRequired(_l("Choose a file."))])
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(BaseForm):
     new_closes_at = DateTimeLocalField(
         _l("New closing time (office time)"),
         format=DATETIME_FORMAT,
@@ -120,7 +119,7 @@ class ExtendForm(FlaskForm):
     )
 
 
-class StaffCommentForm(FlaskForm):
+class StaffCommentForm(BaseForm):
     channel = SelectField(
         _l("Received by"),
         choices=lambda: [(c.value, c.label) for c in Channel if c != Channel.WEB],
@@ -144,7 +143,7 @@ class StaffCommentForm(FlaskForm):
     community = StringField(_l("Community"), validators=[Optional(), Length(max=100)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     reply = TextAreaField(_l("Public reply (optional)"), validators=[Optional(), Length(max=5000)])
     disposition = SelectField(
         _l("Disposition"),
@@ -155,7 +154,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BaseForm):
     summary = TextAreaField(
         _l("Summary of the comments and how they were used (Markdown)"),
         render_kw={"rows": 12},

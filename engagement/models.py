@@ -16,12 +16,21 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, func, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from extensions import db, string_enum
 from meetings.clock import UTCDateTime, to_office_time, utcnow
-from meetings.models import LABELS, AgendaItem, LabelledEnum
+from meetings.models import (
+    LABELS,
+    AgendaItem,
+    ChangeKind,
+    LabelledEnum,
+    Meeting,
+    MeetingChange,
+    Visibility,
+    meeting_change_checks,
+)
 from meetings.review import Reviewable, ReviewState
 from meetings.web import public_link
 
@@ -121,10 +130,35 @@ class Consultation(Reviewable, db.Model):
     def review_queue_options(cls) -> list[Any]:
         return [selectinload(cls.author)]
 
+    @classmethod
+    def public(cls) -> Select:
+        """Approved, and about a public item of an announced meeting (never a withheld one)."""
+        return (
+            super()
+            .public()
+            .join(cls.agenda_item)
+            .join(AgendaItem.meeting)
+            .where(
+                Meeting.review_state == ReviewState.APPROVED,
+                AgendaItem.published_at.is_not(None),
+                AgendaItem.removed_at.is_(None),
+                AgendaItem.visibility == Visibility.PUBLIC,
+            )
+        )
+
     def review_blockers(self) -> list[str]:
-        if self.closes_at >= self.agenda_item.meeting.starts_at:
+        item, now = self.agenda_item, utcnow()
+        if not (item.meeting.is_announced and item.is_public and not item.is_withheld):
+            return [_("Consult only on a public item of an announced meeting.")]
+        if self.closes_at >= item.meeting.starts_at:
             return [_("The comment period must close before the meeting starts.")]
-        if self.period_is_short and not (self.short_period_reason or "").strip():
+        if self.closes_at <= now:
+            return [_("The closing time has already passed.")]
+        # Residents get the period from now (or the opening) on, not the one on paper.
+        if (
+            self.closes_at - max(self.opens_at, now) < timedelta(days=MIN_PERIOD_DAYS)
+            and not (self.short_period_reason or "").strip()
+        ):
             return [_("A period shorter than 30 days needs its reason.")]
         return []
 
@@ -150,7 +184,13 @@ class Consultation(Reviewable, db.Model):
 
     def accepts_comments_at(self, now: datetime) -> bool:
         """Open from the opening second up to, not including, the closing second."""
-        return self.review_state == ReviewState.APPROVED and self.opens_at <= now < self.closes_at
+        meeting, item = self.agenda_item.meeting, self.agenda_item
+        return (
+            self.review_state == ReviewState.APPROVED
+            and self.opens_at <= now < self.closes_at
+            and meeting.cancelled_at is None
+            and item.removed_at is None
+        )
 
     @property
     def year_of_opening(self) -> int:
@@ -239,6 +279,17 @@ class FeedbackReport(Reviewable, db.Model):
     def review_title(self) -> str:
         return f"{self.consultation.title} · {self.review_kind_label}"
 
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [selectinload(cls.author), selectinload(cls.consultation)]
+
+    def content_parts(self) -> list[object]:
+        """The report and every comment: moderating or answering one shapes the report."""
+        comments = db.session.scalars(
+            select(Comment).where(Comment.consultation_id == self.consultation_id)
+        ).all()
+        return [self, *comments]
+
     def staff_url(self) -> str:
         return url_for("consultation_staff.feedback", consultation_id=self.consultation_id)
 
@@ -246,12 +297,35 @@ class FeedbackReport(Reviewable, db.Model):
         consultation = self.consultation
         if utcnow() < consultation.closes_at:
             return [_("The feedback report can be published only after the period closes.")]
-        if disposition_counts(consultation.id).get("undecided", 0):
+        counts = disposition_counts(consultation.id)
+        if counts["awaiting"]:
+            return [_("Moderate every comment first.")]
+        if counts["undecided"]:
             return [_("Every published comment needs a disposition first.")]
         return []
 
     def on_published(self, actor: object) -> None:
         self.counts = disposition_counts(self.consultation_id)
+
+
+def consultations_outlast_postponement(change: MeetingChange) -> list[str]:
+    """A meeting cannot move to before a consultation on one of its items closes."""
+    if change.kind != ChangeKind.POSTPONE or change.new_starts_at is None:
+        return []
+    late = db.session.scalar(
+        select(func.count(Consultation.id))
+        .join(Consultation.agenda_item)
+        .where(
+            AgendaItem.meeting_id == change.meeting_id,
+            Consultation.closes_at >= change.new_starts_at,
+        )
+    )
+    if late:
+        return [_("A consultation on this meeting closes after the new start; move it first.")]
+    return []
+
+
+meeting_change_checks.append(consultations_outlast_postponement)
 
 
 def disposition_counts(consultation_id: int) -> dict[str, int]:
@@ -261,10 +335,17 @@ def disposition_counts(consultation_id: int) -> dict[str, int]:
         .where(Comment.consultation_id == consultation_id)
         .group_by(Comment.status, Comment.disposition)
     ).all()
-    counts = {d.value: 0 for d in Disposition} | {"undecided": 0, "received": 0, "rejected": 0}
+    counts = {d.value: 0 for d in Disposition} | {
+        "undecided": 0,
+        "received": 0,
+        "rejected": 0,
+        "awaiting": 0,
+    }
     for status, disposition, number in rows:
         counts["received"] += number
-        if status == CommentStatus.REJECTED:
+        if status == CommentStatus.RECEIVED:
+            counts["awaiting"] += number
+        elif status == CommentStatus.REJECTED:
             counts["rejected"] += number
         elif status == CommentStatus.PUBLISHED:
             counts[disposition.value if disposition else "undecided"] += number

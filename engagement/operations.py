@@ -68,6 +68,18 @@ def _check_period(item: AgendaItem, fields: dict[str, object]) -> None:
         )
 
 
+def _ensure_feedback_open(consultation: Consultation) -> None:
+    """Once the feedback report is under review or published, its comments are fixed."""
+    feedback = consultation.feedback
+    if feedback is not None and feedback.review_state in (
+        ReviewState.SUBMITTED,
+        ReviewState.APPROVED,
+    ):
+        raise ConsultationRuleBroken(
+            _("The feedback report is under review or published; dispositions are fixed.")
+        )
+
+
 def open_consultation(item: AgendaItem, *, actor: User, **fields: object) -> Consultation:
     """Prepare a consultation on an agenda item; it becomes public through review."""
     if db.session.scalar(select(Consultation.id).where(Consultation.agenda_item_id == item.id)):
@@ -233,8 +245,16 @@ def enter_comment(
     actor: User,
 ) -> Comment:
     """A comment that arrived by letter, phone or email, typed in by staff."""
+    if consultation.review_state != ReviewState.APPROVED:
+        raise ConsultationRuleBroken(_("The consultation is not public yet."))
+    _ensure_feedback_open(consultation)
+    if not consultation.opens_at <= received_at <= utcnow():
+        raise ConsultationRuleBroken(
+            _("The time received must be between the opening and now."), "received_at"
+        )
+    # A letter posted in time may arrive after the closing; calls and mail may not.
     if received_at >= consultation.closes_at and channel != Channel.LETTER:
-        raise ConsultationRuleBroken(_("It arrived after the period closed."))
+        raise ConsultationRuleBroken(_("It arrived after the period closed."), "received_at")
     comment = Comment(
         consultation=consultation,
         body=body.strip(),
@@ -263,6 +283,8 @@ def moderate_comments(
     comments: list[Comment], publish: bool, reason: str | None, *, actor: User
 ) -> None:
     """Publish, or reject with a reason. Rejected comments keep their text and reason."""
+    for consultation in {comment.consultation for comment in comments}:
+        _ensure_feedback_open(consultation)
     if not publish and not (reason or "").strip():
         raise ConsultationRuleBroken(_("Give the reason for not publishing."))
     now = utcnow()
@@ -292,14 +314,7 @@ def answer_comment(
     """Set the public reply and the disposition for the feedback report."""
     if disposition == Disposition.NOT_ADOPTED and not (disposition_reason or "").strip():
         raise ConsultationRuleBroken(_("Say why the comment was not adopted."))
-    feedback = comment.consultation.feedback
-    if feedback is not None and feedback.review_state in (
-        ReviewState.SUBMITTED,
-        ReviewState.APPROVED,
-    ):
-        raise ConsultationRuleBroken(
-            _("The feedback report is under review or published; dispositions are fixed.")
-        )
+    _ensure_feedback_open(comment.consultation)
     before = snapshot(comment, "reply", "disposition", "disposition_reason")
     new_reply = (reply or "").strip() or None
     if new_reply != comment.reply:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engagement import operations
 from engagement.forms import (
@@ -92,7 +94,11 @@ def _consultation_fields(form: ConsultationForm) -> dict[str, Any]:
 @bp.get("/consultations/")
 @permission_required(Permission.EDIT, Permission.REVIEW)
 def consultations() -> Response:
-    rows = db.session.scalars(select(Consultation).order_by(Consultation.closes_at.desc())).all()
+    rows = db.session.scalars(
+        select(Consultation)
+        .options(selectinload(Consultation.feedback))
+        .order_by(Consultation.closes_at.desc())
+    ).all()
     return render_page("engagement/staff_consultations.html", consultations=rows, now=utcnow())
 
 
@@ -255,7 +261,7 @@ def moderation(consultation_id: int) -> Response:
 @permission_required(Permission.EDIT)
 def moderate(consultation_id: int) -> Response:
     consultation = consultation_or_404(consultation_id)
-    ids = [int(value) for value in request.form.getlist("comment") if value.isdigit()]
+    ids = [int(v) for v in request.form.getlist("comment") if re.fullmatch(r"[0-9]{1,9}", v)]
     chosen = db.session.scalars(
         select(Comment).where(Comment.consultation_id == consultation.id, Comment.id.in_(ids))
     ).all()
@@ -360,7 +366,9 @@ def comment_enter(consultation_id: int) -> Response:
             )
         except ConsultationRuleBroken as error:
             db.session.rollback()
-            form.received_at.errors.append(str(error))
+            (getattr(form, error.field).errors if error.field else form.form_errors).append(
+                str(error)
+            )
         else:
             db.session.commit()
             flash(_("Comment %(receipt)s entered.", receipt=comment.receipt_number), "success")
@@ -409,14 +417,14 @@ def export_comments(consultation_id: int) -> Response:
             comment.status.label,
             comment.name,
             comment.community or "",
-            _spreadsheet_safe(comment.body),
-            _spreadsheet_safe(comment.reply or ""),
+            comment.body,
+            comment.reply or "",
             comment.disposition.label if comment.disposition else "",
-            _spreadsheet_safe(comment.disposition_reason or comment.rejection_reason or ""),
+            comment.disposition_reason or comment.rejection_reason or "",
         ]
         if contacts:
             row += [comment.phone or "", comment.email or ""]
-        writer.writerow(row)
+        writer.writerow([_spreadsheet_safe(str(cell)) for cell in row])
     response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f"attachment; filename=comments-{consultation.id}.csv"
     return response

@@ -197,7 +197,9 @@ def comment_status(token: str) -> Response:
     comment = db.session.scalar(select(Comment).where(Comment.token == token))
     if comment is None or len(token) < 20:
         abort(404)
-    return render_page("engagement/comment_status.html", comment=comment)
+    response = render_page("engagement/comment_status.html", comment=comment)
+    response.headers["Cache-Control"] = "private, no-store"  # a private link
+    return response
 
 
 @bp.get("/consultation-documents/<int:document_id>/<path:name>")

@@ -31,6 +31,24 @@ from meetings.models import BodyLevel, Visibility
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def clean_text(value: object) -> object:
+    """Text as the server stores and counts it: no NUL characters (PostgreSQL refuses them)
+    and one character per line break, as the browser's counter shows."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class BaseForm(FlaskForm):
+    """Every form of the product: its text fields are cleaned before they are validated."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", ())
+            unbound_field.kwargs["filters"] = (clean_text, *filters)
+            return unbound_field.bind(form=form, **options)
+
+
 def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
     if field.data and not 2000 <= field.data.year <= 2100:
         raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
@@ -45,7 +63,7 @@ def _end_after_start(start_field: str):
     return check
 
 
-class BodyForm(FlaskForm):
+class BodyForm(BaseForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter the body's name.")), Length(max=200)]
     )
@@ -64,7 +82,7 @@ class BodyForm(FlaskForm):
     default_venue = StringField(_l("Usual venue"), validators=[Optional(), Length(max=200)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BaseForm):
     body_id = SelectField(_l("Organising body"), coerce=int)
     title = StringField(
         _l("Title"),
@@ -122,7 +140,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Say how many residents may sit in."))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(BaseForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter the item's title.")), Length(max=300)]
     )
@@ -148,7 +166,7 @@ class AgendaItemForm(FlaskForm):
             raise ValidationError(_l("Give the legal basis for withholding the item."))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(BaseForm):
     document = FileField(
         _l("Document"),
         description=_l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG; up to 20 MB."),
@@ -156,7 +174,7 @@ class DocumentForm(FlaskForm):
     )
 
 
-class PostponeForm(FlaskForm):
+class PostponeForm(BaseForm):
     new_starts_at = DateTimeLocalField(
         _l("New start (office time)"),
         format=DATETIME_FORMAT,
@@ -180,7 +198,7 @@ class PostponeForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = TextAreaField(
         _l("Reason (shown to the public)"),
         validators=[
@@ -190,13 +208,13 @@ class ReasonForm(FlaskForm):
     )
 
 
-class OptionalReasonForm(FlaskForm):
+class OptionalReasonForm(BaseForm):
     reason = TextAreaField(
         _l("Note (optional, shown to the public)"), validators=[Optional(), Length(max=1000)]
     )
 
 
-class RetitleForm(FlaskForm):
+class RetitleForm(BaseForm):
     new_title = StringField(
         _l("New title"), validators=[DataRequired(_l("Enter the new title.")), Length(max=300)]
     )
@@ -205,7 +223,7 @@ class RetitleForm(FlaskForm):
     )
 
 
-class LiveUpdateForm(FlaskForm):
+class LiveUpdateForm(BaseForm):
     text = TextAreaField(
         _l("Update"),
         validators=[DataRequired(_l("Write the update.")), Length(max=1000)],
@@ -214,7 +232,7 @@ class LiveUpdateForm(FlaskForm):
     image = FileField(_l("Image (optional)"), description=_l("PNG or JPEG, up to 5 MB."))
 
 
-class LiveCorrectionForm(FlaskForm):
+class LiveCorrectionForm(BaseForm):
     text = TextAreaField(
         _l("Corrected text"), validators=[DataRequired(_l("Write the update.")), Length(max=1000)]
     )

@@ -9,6 +9,7 @@ approved; the approved changes are the public "changes since announcement".
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -311,6 +312,11 @@ class LiveUpdate(db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
 
 
+# Packages built on meetings add their own reasons to refuse a change (e.g. engagement: a
+# postponement to before a consultation on the meeting closes); meetings never imports them.
+meeting_change_checks: list[Callable[[MeetingChange], list[str]]] = []
+
+
 class MeetingChange(Reviewable, db.Model):
     """A public change to an announced meeting, applied when a reviewer approves it."""
 
@@ -376,7 +382,7 @@ class MeetingChange(Reviewable, db.Model):
             return [_("Only a public item of this meeting can be changed this way.")]
         if self.kind == ChangeKind.POSTPONE and self.new_starts_at <= utcnow():
             return [_("The new time must be in the future.")]
-        return []
+        return [reason for check in meeting_change_checks for reason in check(self)]
 
     def on_published(self, actor: User) -> None:
         """Apply the change to the meeting: only now does the public see it."""

@@ -76,7 +76,10 @@ def public_meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def meeting_filters() -> dict[str, str]:
-    return {key: request.args.get(key, "").strip() for key in ("body", "level", "year", "status")}
+    return {
+        key: request.args.get(key, "").replace("\x00", "").strip()
+        for key in ("body", "level", "year", "status")
+    }
 
 
 def filtered_public_meetings(filters: dict[str, str], now: datetime):

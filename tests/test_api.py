@@ -141,7 +141,9 @@ def test_consultations_validate_and_carry_counts_and_feedback(
 
     meeting = major_item.meeting
     consultation = make_consultation(
-        opens_at=utcnow() - timedelta(days=31), closes_at=utcnow() + timedelta(seconds=30)
+        opens_at=utcnow() - timedelta(days=31),
+        closes_at=utcnow() + timedelta(seconds=30),
+        short_period_reason="临近上会，剩余时间不足30日",
     )
     comment, _mail = consultation_operations.submit_comment(
         consultation,

@@ -25,6 +25,7 @@ from extensions import db
 from meetings import review
 from meetings.audit import AuditEntry
 from meetings.clock import utcnow
+from meetings.models import AgendaItem
 from meetings.review import ReviewRefused
 from meetings.staff.models import Role
 
@@ -82,9 +83,22 @@ class TestPeriod:
         assert "春季入学工作须按时启动" in text_of(client.get(f"/consultations/{consultation.id}"))
 
     def test_exactly_30_days_needs_no_reason(self, make_consultation):
+        opens = utcnow() + timedelta(minutes=5)
+        consultation = make_consultation(opens_at=opens, closes_at=opens + timedelta(days=30))
+        assert not consultation.period_is_short and consultation.is_public
+
+    def test_period_counts_from_approval_when_opening_has_passed(
+        self, make_consultation, major_item, reviewer
+    ):
         now = utcnow()
-        consultation = make_consultation(opens_at=now, closes_at=now + timedelta(days=30))
-        assert not consultation.period_is_short
+        consultation = make_consultation(
+            approve=False, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=31)
+        )
+        review.submit_for_review(consultation, actor=major_item.meeting.author)
+        consultation.opens_at = now - timedelta(days=5)
+        consultation.closes_at = now + timedelta(days=20)  # residents would get 20 days
+        with pytest.raises(ReviewRefused, match="30"):
+            review.approve(consultation, actor=reviewer)
 
     def test_must_close_before_the_meeting_starts(self, make_consultation, major_item):
         with pytest.raises(ConsultationRuleBroken):
@@ -226,18 +240,26 @@ class TestComments:
         assert len(receipts) == 8 and len(set(receipts)) == 8
 
     def test_staff_enter_a_letter(self, client, auth, make_consultation, major_item):
-        consultation = make_consultation()
+        now = utcnow()
+        consultation = make_consultation(opens_at=now - timedelta(minutes=10))
         auth.login(major_item.meeting.author)
-        response = client.post(
-            f"/admin/consultations/{consultation.id}/comments/new",
-            data={
-                "channel": "letter",
-                "received_at": "2026-11-20T10:00",
-                "name": "李秀英",
-                "body": "来信意见",
-            },
-        )
-        assert response.status_code == 303
+
+        def enter(received):
+            return client.post(
+                f"/admin/consultations/{consultation.id}/comments/new",
+                data={
+                    "channel": "letter",
+                    "received_at": received.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M"),
+                    "name": "李秀英",
+                    "body": "来信意见",
+                },
+            )
+
+        for impossible in (now + timedelta(days=1), now - timedelta(days=2)):
+            response = enter(impossible)
+            assert response.status_code == 422
+            assert BeautifulSoup(response.data, "html.parser").find(id="received_at-error")
+        assert enter(now - timedelta(minutes=2)).status_code == 303
         comment = db.session.scalar(db.select(Comment))
         assert comment.channel == Channel.LETTER and comment.entered_by_id is not None
 
@@ -445,7 +467,9 @@ def test_personal_data_is_deleted_a_year_after_the_feedback_report(
     app, client, make_consultation, major_item, reviewer
 ):
     consultation = make_consultation(
-        opens_at=utcnow() - timedelta(days=31), closes_at=utcnow() + timedelta(seconds=30)
+        opens_at=utcnow() - timedelta(days=31),
+        closes_at=utcnow() + timedelta(seconds=30),
+        short_period_reason="临近上会，剩余时间不足30日",
     )
     post_comment(client, consultation, phone="13800138000", email="wang@example.cn")
     comment = db.session.scalar(db.select(Comment))
@@ -468,3 +492,143 @@ def test_personal_data_is_deleted_a_year_after_the_feedback_report(
     assert comment.phone is None and comment.email is None and comment.name == ""
     assert comment.body and comment.receipt_number  # the comment itself stays
     assert "一位居民" in text_of(client.get(f"/consultations/{consultation.id}"))
+
+
+class TestRulesFoundByReview:
+    def test_consultation_needs_a_public_item_of_an_announced_meeting(
+        self, client, make_meeting, reviewer
+    ):
+        meeting = make_meeting(
+            starts_at=utcnow() + timedelta(days=40),
+            agenda=[AgendaItem(position=1, title="草稿会议的议题", is_major_decision=True)],
+        )
+        consultation = operations.open_consultation(
+            meeting.agenda[0],
+            title="草稿会议上的征求意见",
+            draft_text="x",
+            explanation="x",
+            other_channels=None,
+            opens_at=utcnow(),
+            closes_at=utcnow() + timedelta(days=31),
+            short_period_reason=None,
+            actor=meeting.author,
+        )
+        with pytest.raises(ReviewRefused):
+            review.submit_for_review(consultation, actor=meeting.author)
+        consultation.review_state = review.ReviewState.APPROVED  # even if it slipped through
+        db.session.commit()
+        assert client.get(f"/consultations/{consultation.id}").status_code == 404
+        assert "草稿会议的议题" not in client.get("/consultations/").get_data(as_text=True)
+
+    def test_whoever_moderated_cannot_approve_the_feedback_report(
+        self, client, make_consultation, major_item, make_user
+    ):
+        admin = make_user(Role.ADMIN)
+        consultation = make_consultation(
+            opens_at=utcnow() - timedelta(days=31),
+            closes_at=utcnow() + timedelta(seconds=30),
+            short_period_reason="临近上会",
+        )
+        post_comment(client, consultation)
+        comment = db.session.scalar(db.select(Comment))
+        operations.moderate_comments([comment], True, None, actor=admin)
+        operations.answer_comment(
+            comment,
+            reply=None,
+            disposition=Disposition.ADOPTED,
+            disposition_reason=None,
+            actor=admin,
+        )
+        report = operations.save_feedback_report(
+            consultation, "综述", actor=major_item.meeting.author
+        )
+        consultation.closes_at = utcnow() - timedelta(seconds=1)
+        review.submit_for_review(report, actor=major_item.meeting.author)
+        with pytest.raises(ReviewRefused):
+            review.approve(report, actor=admin)
+
+    def test_report_waits_for_moderation_and_then_freezes_the_comments(
+        self, client, make_consultation, major_item, reviewer
+    ):
+        consultation = make_consultation(
+            opens_at=utcnow() - timedelta(days=31),
+            closes_at=utcnow() + timedelta(seconds=30),
+            short_period_reason="临近上会",
+        )
+        post_comment(client, consultation)
+        editor = major_item.meeting.author
+        report = operations.save_feedback_report(consultation, "综述", actor=editor)
+        consultation.closes_at = utcnow() - timedelta(seconds=1)
+        with pytest.raises(ReviewRefused, match="审核"):
+            review.submit_for_review(report, actor=editor)
+        comment = db.session.scalar(db.select(Comment))
+        operations.moderate_comments([comment], False, "与草案无关", actor=editor)
+        review.submit_for_review(report, actor=editor)
+        review.approve(report, actor=reviewer)
+        with pytest.raises(ConsultationRuleBroken):
+            operations.moderate_comments([comment], True, None, actor=editor)
+
+    def test_meeting_cannot_move_before_its_consultation_closes(
+        self, make_consultation, major_item, reviewer
+    ):
+        from meetings import operations as meeting_operations
+        from meetings.models import ChangeKind
+
+        consultation = make_consultation()
+        meeting = major_item.meeting
+        change = meeting_operations.propose_change(
+            meeting,
+            ChangeKind.POSTPONE,
+            reason="提前",
+            new_starts_at=consultation.closes_at - timedelta(days=1),
+            new_ends_at=consultation.closes_at,
+            actor=meeting.author,
+        )
+        with pytest.raises(ReviewRefused):
+            review.submit_for_review(change, actor=meeting.author)
+
+    def test_cancelled_meeting_stops_the_comments(
+        self, client, make_consultation, major_item, reviewer
+    ):
+        from meetings import operations as meeting_operations
+        from meetings.models import ChangeKind
+
+        consultation = make_consultation()
+        meeting = major_item.meeting
+        change = meeting_operations.propose_change(
+            meeting, ChangeKind.CANCEL, reason="取消", actor=meeting.author
+        )
+        review.submit_for_review(change, actor=meeting.author)
+        review.approve(change, actor=reviewer)
+        db.session.commit()
+        assert post_comment(client, consultation).status_code == 422
+
+    def test_every_csv_cell_is_safe_from_formulas(self, client, auth, make_consultation, make_user):
+        consultation = make_consultation()
+        post_comment(client, consultation, name='=HYPERLINK("http://evil","x")', community="+cmd")
+        auth.login(make_user(Role.ADMIN))
+        text = client.get(f"/admin/consultations/{consultation.id}/comments.csv").data.decode(
+            "utf-8-sig"
+        )
+        row = list(csv.reader(io.StringIO(text)))[1]
+        assert row[4].startswith("'=") and row[5].startswith("'+")
+
+    def test_odd_ids_and_nul_characters_are_not_errors(
+        self, client, auth, make_consultation, major_item
+    ):
+        consultation = make_consultation()
+        response = post_comment(client, consultation, body="含有\x00空字符", name="张\x00三")
+        assert response.status_code == 303
+        assert db.session.scalar(db.select(Comment.body)) == "含有空字符"
+        auth.login(major_item.meeting.author)
+        response = client.post(
+            f"/admin/consultations/{consultation.id}/comments/moderate",
+            data={"comment": ["²", "9" * 30], "action": "publish"},
+        )
+        assert response.status_code == 422
+        assert client.get("/meetings/?body=%00&status=%00").status_code == 200
+
+    def test_line_breaks_count_once_as_the_counter_shows(self, client, make_consultation):
+        consultation = make_consultation()
+        body = ("字" * 99 + "\r\n") * 50  # 5000 characters as the resident sees them
+        assert post_comment(client, consultation, body=body).status_code == 303

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
+from meetings.forms import BaseForm
 from meetings.staff.models import MIN_PASSWORD_LENGTH, Role
 
 
@@ -14,12 +14,12 @@ def role_choices() -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in Role]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(_l("User name"), validators=[DataRequired(_l("Enter your user name."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class StaffDetailsForm(FlaskForm):
+class StaffDetailsForm(BaseForm):
     display_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
@@ -63,5 +63,5 @@ class StaffCreateForm(StaffDetailsForm, PasswordFields):
     )
 
 
-class PasswordResetForm(FlaskForm, PasswordFields):
+class PasswordResetForm(BaseForm, PasswordFields):
     pass

@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 
 from engagement import operations
 from engagement.models import Comment, Disposition
-from engagement.operations import RECEIPT_PREFIX
 from extensions import db
 from meetings import review
-from meetings.clock import to_office_time, utcnow
+from meetings.clock import utcnow
 from meetings.demo import load_meetings_demo
 from meetings.models import AgendaItem
 from meetings.review import ReviewState
@@ -73,7 +72,7 @@ DEMO_COMMENTS = (
 )
 
 
-def _past_comment(consultation, number, name, community, body, received_at, **extra):
+def _past_comment(consultation, name, community, body, received_at):
     comment = Comment(
         consultation=consultation,
         body=body,
@@ -82,11 +81,10 @@ def _past_comment(consultation, number, name, community, body, received_at, **ex
         community=community,
         consent_at=received_at,
         received_at=received_at,
-        **extra,
     )
     db.session.add(comment)
     db.session.flush()
-    comment.receipt_number = f"{RECEIPT_PREFIX}-{to_office_time(received_at).year}-{comment.id:06d}"
+    comment.receipt_number = operations.receipt_for(comment)
     return comment
 
 
@@ -125,7 +123,7 @@ def load_consultations_demo(staff: dict[str, User]) -> None:
     review.approve(open_one, actor=reviewer)
     for index, (name, community, body, *_rest) in enumerate(DEMO_COMMENTS[:3]):
         comment = _past_comment(
-            open_one, index, name, community, body, now - timedelta(hours=30 - index * 5)
+            open_one, name, community, body, now - timedelta(hours=30 - index * 5)
         )
         if index < 2:
             operations.moderate_comments([comment], True, None, actor=editor)
@@ -148,7 +146,6 @@ def load_consultations_demo(staff: dict[str, User]) -> None:
     for index, (name, community, body, disposition, reason, reply) in enumerate(DEMO_COMMENTS):
         comment = _past_comment(
             closed,
-            index,
             name,
             community,
             body.replace("划片", "驿站选址"),

@@ -163,7 +163,8 @@ def extend_consultation(
     )
 
 
-def _receipt_for(comment: Comment) -> str:
+def receipt_for(comment: Comment) -> str:
+    """ZJ-<office year received>-<row id>: unique because the row id is."""
     year = to_office_time(comment.received_at).year
     return f"{RECEIPT_PREFIX}-{year}-{comment.id:06d}"
 
@@ -209,7 +210,7 @@ def submit_comment(
         comment.rejection_reason = "automated submission suspected"
     db.session.add(comment)
     db.session.flush()
-    comment.receipt_number = _receipt_for(comment)
+    comment.receipt_number = receipt_for(comment)
     record_change(
         "comment.receive",
         comment,
@@ -269,7 +270,7 @@ def enter_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    comment.receipt_number = _receipt_for(comment)
+    comment.receipt_number = receipt_for(comment)
     record_change(
         "comment.enter",
         comment,

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +34,7 @@ from engagement.models import (
 from engagement.operations import ConsultationRuleBroken
 from engagement.views import comment_counts
 from extensions import db
-from meetings.clock import from_office_time, to_office_time, utcnow
+from meetings.clock import from_office_time, office_wall_clock, to_office_time, utcnow
 from meetings.files import UploadRefused, store_upload
 from meetings.mail import OutgoingMail, send_queued
 from meetings.models import AgendaItem, Meeting
@@ -48,10 +49,6 @@ QUEUE_PAGE_SIZE = 50
 
 def consultation_or_404(consultation_id: int) -> Consultation:
     return db.get_or_404(Consultation, consultation_id)
-
-
-def _wall_clock(moment):
-    return to_office_time(moment).replace(tzinfo=None) if moment else None
 
 
 def _item_choices(current: Consultation | None) -> list[tuple[int, str]]:
@@ -73,7 +70,7 @@ def _item_choices(current: Consultation | None) -> list[tuple[int, str]]:
     return [(item.id, f"{item.meeting.title} · {item.title}") for item in items]
 
 
-def _show_error(form: ConsultationForm, error: ConsultationRuleBroken) -> None:
+def _show_error(form: FlaskForm, error: ConsultationRuleBroken) -> None:
     """Put a rule's message next to its field (or at the top when it has none)."""
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(str(error))
@@ -136,8 +133,8 @@ def consultation(consultation_id: int) -> Response:
     consultation = consultation_or_404(consultation_id)
     form = ConsultationForm(
         obj=consultation,
-        opens_at=_wall_clock(consultation.opens_at),
-        closes_at=_wall_clock(consultation.closes_at),
+        opens_at=office_wall_clock(consultation.opens_at),
+        closes_at=office_wall_clock(consultation.closes_at),
     )
     form.agenda_item_id.choices = [(consultation.agenda_item_id, consultation.agenda_item.title)]
     if form.validate_on_submit():
@@ -207,8 +204,8 @@ def consultation_extend(consultation_id: int) -> Response:
     edit_form = ConsultationForm(
         formdata=None,
         obj=consultation,
-        opens_at=_wall_clock(consultation.opens_at),
-        closes_at=_wall_clock(consultation.closes_at),
+        opens_at=office_wall_clock(consultation.opens_at),
+        closes_at=office_wall_clock(consultation.closes_at),
     )
     return render_page(
         "engagement/staff_consultation.html",
@@ -366,9 +363,7 @@ def comment_enter(consultation_id: int) -> Response:
             )
         except ConsultationRuleBroken as error:
             db.session.rollback()
-            (getattr(form, error.field).errors if error.field else form.form_errors).append(
-                str(error)
-            )
+            _show_error(form, error)
         else:
             db.session.commit()
             flash(_("Comment %(receipt)s entered.", receipt=comment.receipt_number), "success")

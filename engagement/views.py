@@ -39,6 +39,7 @@ def home() -> Response:
     open_consultations = db.session.scalars(
         Consultation.public()
         .where(Consultation.closes_at > now)
+        .options(selectinload(Consultation.feedback))
         .order_by(Consultation.closes_at)
         .limit(10)
     ).all()

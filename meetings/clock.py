@@ -24,6 +24,11 @@ def to_office_time(moment: datetime) -> datetime:
     return moment.astimezone(office_zone())
 
 
+def office_wall_clock(moment: datetime | None) -> datetime | None:
+    """A stored time as the naive wall-clock value a datetime-local form field shows."""
+    return to_office_time(moment).replace(tzinfo=None) if moment else None
+
+
 def from_office_time(wall_clock: datetime) -> datetime:
     """A time typed by staff (office wall clock, no zone) as aware UTC."""
     if wall_clock.tzinfo is None:

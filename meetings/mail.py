@@ -75,19 +75,26 @@ def send_queued(ids: list[int] | None = None) -> int:
         if not ids:
             return 0
         query = query.where(OutgoingMail.id.in_(ids))
+    outgoing = [
+        (message.id, message.recipient, _as_email(message))
+        for message in db.session.scalars(query.order_by(OutgoingMail.id))
+    ]
+    # End the read before talking to the mail server: no transaction (and on SQLite no
+    # write lock) stays open during network I/O; each outcome is saved on its own.
+    db.session.rollback()
     sent = 0
-    for message in db.session.scalars(query.order_by(OutgoingMail.id)).all():
-        message.attempts += 1
+    for message_id, recipient, email in outgoing:
+        error_text = None
         try:
-            _deliver(_as_email(message), message.id)
+            _deliver(email, message_id)
         except (OSError, smtplib.SMTPException) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            current_app.logger.warning(
-                "Mail %s to %s failed: %s", message.id, message.recipient, error
-            )
-        else:
+            error_text = f"{type(error).__name__}: {error}"[:1000]
+            current_app.logger.warning("Mail %s to %s failed: %s", message_id, recipient, error)
+        message = db.session.get(OutgoingMail, message_id)
+        message.attempts += 1
+        message.last_error = error_text
+        if error_text is None:
             message.sent_at = utcnow()
-            message.last_error = None
             sent += 1
         db.session.commit()
     return sent

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from meetings import operations
-from meetings.clock import from_office_time, to_office_time
+from meetings.clock import from_office_time, office_wall_clock
 from meetings.files import UploadRefused, store_upload
 from meetings.forms import (
     AgendaItemForm,
@@ -64,10 +64,6 @@ def _unprocessable(template: str, **context: Any) -> Response:
 
 def _to_meeting(meeting: Meeting, anchor: str = "") -> Response:
     return redirect(url_for("meeting_staff.meeting", meeting_id=meeting.id) + anchor, code=303)
-
-
-def _wall_clock(moment):
-    return to_office_time(moment).replace(tzinfo=None) if moment else None
 
 
 # Bodies --------------------------------------------------------------------------------
@@ -165,8 +161,8 @@ def meeting(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
     form = MeetingForm(
         obj=meeting,
-        starts_at=_wall_clock(meeting.starts_at),
-        ends_at=_wall_clock(meeting.ends_at),
+        starts_at=office_wall_clock(meeting.starts_at),
+        ends_at=office_wall_clock(meeting.ends_at),
     )
     form.body_id.choices = _body_choices()
     if form.validate_on_submit():
@@ -397,8 +393,8 @@ def propose(meeting_id: int, kind: str, item_id: int | None = None) -> Response:
         abort(404)
     form = CHANGE_FORMS[change_kind]()
     if change_kind == ChangeKind.POSTPONE and request.method == "GET":
-        form.new_starts_at.data = _wall_clock(meeting.starts_at)
-        form.new_ends_at.data = _wall_clock(meeting.ends_at)
+        form.new_starts_at.data = office_wall_clock(meeting.starts_at)
+        form.new_ends_at.data = office_wall_clock(meeting.ends_at)
     if form.validate_on_submit():
         try:
             operations.propose_change(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from engagement.models import Comment
 from extensions import db
 from meetings.mail import OutgoingMail, send_queued
 from meetings.staff.models import Role
+
+from .conftest import POSTGRES_URL
 
 
 class Inbox:
@@ -118,3 +121,34 @@ class TestRateLimit:
         page = BeautifulSoup(response.data, "html.parser")
         assert page.find("textarea", {"name": "body"}).get_text().strip() == "第六条意见，不能丢"
         assert "请稍等几分钟再提交" in page.find(id="error-summary").get_text()
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's single write lock is what is at stake")
+def test_no_write_lock_is_held_while_the_mail_server_answers(app, client, open_consultation):
+    """A slow mail server must not stall every other writer: while a message is being
+    delivered, another connection can still take SQLite's write lock."""
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    outcomes: list[str] = []
+
+    class WritingInbox(Inbox):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            other = sqlite3.connect(database, timeout=0.5, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                outcomes.append("writable")
+            except sqlite3.OperationalError as error:
+                outcomes.append(str(error))
+            finally:
+                other.close()
+            return await super().handle_DATA(server, session, envelope)
+
+    controller = Controller(WritingInbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+        response = client.post(f"/consultations/{open_consultation.id}/comments", data=COMMENT)
+    finally:
+        controller.stop()
+    assert response.status_code == 303
+    assert outcomes == ["writable"]

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from engagement.models import MAX_COMMENT_LENGTH, Channel, Disposition
-from meetings.forms import DATETIME_FORMAT, BaseForm, reasonable_year
+from meetings.forms import DATETIME_FORMAT, BaseForm, public_reason, reasonable_year
 
 
 class CommentForm(BaseForm):
@@ -110,13 +110,7 @@ class ExtendForm(BaseForm):
         format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
     )
-    reason = TextAreaField(
-        _l("Reason (shown to the public)"),
-        validators=[
-            DataRequired(_l("Give the reason; it is shown to the public.")),
-            Length(max=1000),
-        ],
-    )
+    reason = public_reason()
 
 
 class StaffCommentForm(BaseForm):

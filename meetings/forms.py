@@ -49,6 +49,17 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def public_reason() -> TextAreaField:
+    """The required reason that accompanies a public change and is shown with it."""
+    return TextAreaField(
+        _l("Reason (shown to the public)"),
+        validators=[
+            DataRequired(_l("Give the reason; it is shown to the public.")),
+            Length(max=1000),
+        ],
+    )
+
+
 def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
     if field.data and not 2000 <= field.data.year <= 2100:
         raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
@@ -189,23 +200,11 @@ class PostponeForm(BaseForm):
             reasonable_year,
         ],
     )
-    reason = TextAreaField(
-        _l("Reason (shown to the public)"),
-        validators=[
-            DataRequired(_l("Give the reason; it is shown to the public.")),
-            Length(max=1000),
-        ],
-    )
+    reason = public_reason()
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(
-        _l("Reason (shown to the public)"),
-        validators=[
-            DataRequired(_l("Give the reason; it is shown to the public.")),
-            Length(max=1000),
-        ],
-    )
+    reason = public_reason()
 
 
 class OptionalReasonForm(BaseForm):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -61,6 +64,12 @@ class CommentForm(BaseForm):
     )
     # Hidden from people; automated senders tend to fill every field.
     website = StringField(_l("Leave this field empty"))
+    # One key per filled-in form: sending it twice (double tap, back and resend) stores
+    # the comment once.
+    submission_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(16),
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
 
 
 class ConsultationForm(BaseForm):

@@ -250,6 +250,7 @@ class Comment(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     suspected_automation: Mapped[bool] = mapped_column(Boolean, default=False)
     personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     consultation: Mapped[Consultation] = relationship()
 

@@ -180,8 +180,14 @@ def submit_comment(
     community: str | None,
     consented: bool,
     suspected_automation: bool = False,
+    submission_key: str | None = None,
 ) -> tuple[Comment, OutgoingMail | None]:
-    """Store a resident's comment, refused only after the closing second."""
+    """Store a resident's comment, refused only after the closing second. The same form
+    sent again (same `submission_key`) gives back the comment already stored."""
+    if submission_key:
+        already = db.session.scalar(select(Comment).where(Comment.submission_key == submission_key))
+        if already is not None:
+            return already, None
     now = utcnow()
     if not consultation.accepts_comments_at(now):
         raise ConsultationRuleBroken(
@@ -203,6 +209,7 @@ def submit_comment(
         channel=Channel.WEB,
         received_at=now,
         suspected_automation=suspected_automation,
+        submission_key=submission_key or None,
     )
     if suspected_automation:
         # Kept, never shown: a person who filled the hidden field loses nothing.

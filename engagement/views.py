@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from engagement import operations
@@ -179,12 +180,21 @@ def comment_submit(consultation_id: int) -> Response:
                 community=form.community.data,
                 consented=form.consent.data,
                 suspected_automation=bool(form.website.data),
+                submission_key=form.submission_key.data,
             )
+            db.session.commit()
         except operations.ConsultationRuleBroken as error:
             db.session.rollback()
             form.form_errors.append(str(error))
+        except IntegrityError:
+            # The same form arrived twice at the same moment: the other request stored it.
+            db.session.rollback()
+            comment = db.session.scalar(
+                select(Comment).where(Comment.submission_key == form.submission_key.data)
+            )
+            receipt_page = url_for("engagement.comment_status", token=comment.token)
+            return redirect(receipt_page + "#receipt", code=303)
         else:
-            db.session.commit()
             if mail is not None:
                 send_queued([mail.id])
             receipt_page = url_for("engagement.comment_status", token=comment.token)

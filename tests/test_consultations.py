@@ -632,3 +632,47 @@ class TestRulesFoundByReview:
         consultation = make_consultation()
         body = ("字" * 99 + "\r\n") * 50  # 5000 characters as the resident sees them
         assert post_comment(client, consultation, body=body).status_code == 303
+
+
+class TestSentTwice:
+    def test_the_same_form_sent_twice_is_stored_once(self, client, make_consultation):
+        consultation = make_consultation()
+        form = BeautifulSoup(client.get(f"/consultations/{consultation.id}").data, "html.parser")
+        key = form.find("input", {"name": "submission_key"})["value"]
+        first = post_comment(client, consultation, submission_key=key)
+        second = post_comment(client, consultation, submission_key=key)
+        assert first.headers["Location"] == second.headers["Location"]
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+
+    def test_the_key_survives_a_failed_submission(self, client, make_consultation):
+        consultation = make_consultation()
+        page = BeautifulSoup(client.get(f"/consultations/{consultation.id}").data, "html.parser")
+        key = page.find("input", {"name": "submission_key"})["value"]
+        failed = post_comment(client, consultation, submission_key=key, consent="")
+        again = BeautifulSoup(failed.data, "html.parser")
+        assert again.find("input", {"name": "submission_key"})["value"] == key
+
+    def test_a_double_tap_at_the_same_moment_is_stored_once(self, app, make_consultation):
+        consultation = make_consultation()
+        consultation_id = consultation.id
+        db.session.commit()
+        barrier = threading.Barrier(4)
+        locations: list[str] = []
+
+        def send() -> None:
+            with app.app_context():
+                client = app.test_client()
+                barrier.wait()
+                response = client.post(
+                    f"/consultations/{consultation_id}/comments",
+                    data={**COMMENT, "submission_key": "double-tap-key-0123456789"},
+                )
+                locations.append(response.headers.get("Location", str(response.status_code)))
+
+        threads = [threading.Thread(target=send) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(locations)) == 1 and locations[0].startswith("/comments/")
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1

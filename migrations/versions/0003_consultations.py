@@ -85,10 +85,12 @@ def upgrade():
     sa.Column('entered_by_id', sa.Integer(), nullable=True),
     sa.Column('suspected_automation', sa.Boolean(), nullable=False),
     sa.Column('personal_data_purged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_comments_consultation_id_consultations')),
     sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_comments_entered_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
     sa.UniqueConstraint('receipt_number', name=op.f('uq_comments_receipt_number')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_comments_submission_key')),
     sa.UniqueConstraint('token', name=op.f('uq_comments_token'))
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:

@@ -8,12 +8,11 @@ from typing import Any
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import load_config
-from extensions import csrf, db, limiter, login_manager, migrate, prepare_engine
+from extensions import csrf, db, limiter, migrate, prepare_engine
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -49,38 +48,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "staff.login"
-    login_manager.session_protection = "strong"
-    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
     with app.app_context():
         prepare_engine(db.engine)
 
-    from engagement import api as engagement_api  # noqa: F401  (adds routes to /api/v1)
-    from engagement import staff_views as consultation_staff_views
-    from engagement import views as engagement_views
-    from engagement.demo import demo_cli, purge_personal_data_cli
-    from meetings import admin, api, staff_views
-    from meetings import views as meeting_views
-    from meetings.staff import access  # noqa: F401  (registers the login loader)
-    from meetings.staff import views as account_views
-    from meetings.staff.cli import users_cli
-    from meetings.web import register_web
+    import core
+    import engagement
+    import meetings
 
-    register_web(app)
-    blueprints = (
-        engagement_views.bp,
-        consultation_staff_views.bp,
-        meeting_views.bp,
-        staff_views.bp,
-        account_views.bp,
-        admin.bp,
-        api.bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(purge_personal_data_cli)
+    # Each part wires its own pages, menu entries, hooks and commands; lower parts first.
+    for feature in (core, meetings, engagement):
+        feature.register(app)
+    core.register_api(app)
     return app

@@ -1,5 +1,18 @@
-"""The public taking part: the home page of what is coming, and (as they arrive)
-consultations and comments, invitations, open days and registrations.
+"""The public taking part: consultations and comments (`consultations/`), and what
+gathers every part of the product: the home page (`views`) and the demo loader (`demo`).
+Open days, invitations, calendar feeds and reports get folders of their own here.
 
-It may import `meetings`; `meetings` never imports it.
+It may import `meetings` and `core`; neither imports it.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from engagement import consultations, demo, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(demo.demo_cli)
+    consultations.register(app)

@@ -1,8 +1,33 @@
-"""The office deciding: organising bodies, meetings and what they decide.
+"""The office deciding: organising bodies, meetings, agendas, documents, live updates and
+the reviewed changes of announced meetings.
 
-It is also the lower layer of the product, so it holds what every part needs and
-`engagement` may import: staff accounts (`meetings.staff`), the confidentiality
-review every public thing passes (`meetings.review`), the audit log
-(`meetings.audit`), office time (`meetings.clock`) and the shared web layer
-(`meetings.web`).
+Files: `models`, `queries` (reads shared by pages and open data), `operations` (every
+write), `forms`, `views` (public pages), `staff_views/` (staff pages), `api` (open data),
+`demo`. It imports `core` and never `engagement`; engagement adds to it through the
+extension points in `queries.agenda_note_providers` and `models.meeting_change_checks`.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core.accounts.models import Permission
+from core.menu import MenuEntry, staff_menu
+
+
+def register(app: Flask) -> None:
+    from meetings import api, staff_views, views  # noqa: F401  (api adds its routes)
+    from meetings.staff_views import bodies
+
+    for blueprint in (views.bp, staff_views.bp, bodies.bp):
+        app.register_blueprint(blueprint)
+    staff_menu.register(
+        app, MenuEntry(_l("Meetings"), "meeting_staff.meetings", (Permission.EDIT,), order=20)
+    )
+    staff_menu.register(
+        app,
+        MenuEntry(
+            _l("Organising bodies"), "bodies_staff.bodies", (Permission.MANAGE_BODIES,), order=60
+        ),
+    )

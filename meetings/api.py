@@ -9,29 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Response, jsonify
 
+from core.api import MAX_PER_PAGE, NULLABLE_STRING, NULLABLE_TIME, OPENAPI, absolute, bp
+from core.clock import utcnow
+from core.web import office_iso, query_int
 from extensions import db
-from meetings.clock import utcnow
 from meetings.models import AgendaItem, BodyLevel, Meeting, MeetingChange, MeetingStatus
-from meetings.views import (
+from meetings.queries import (
     PUBLIC_STATUSES,
-    filtered_public_meetings,
     meeting_filters,
     public_changes,
     public_live_updates,
     public_meeting_or_404,
-    upcoming_first,
+    public_meetings,
 )
-from meetings.web import office_iso, query_int
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-MAX_PER_PAGE = 100
-
-
-def absolute(endpoint: str, **values: Any) -> str:
-    return url_for(endpoint, _external=True, **values)
 
 
 def meeting_summary(meeting: Meeting, now: datetime) -> dict[str, Any]:
@@ -117,7 +109,7 @@ def meetings() -> Response:
     filters = meeting_filters()
     now = utcnow()
     result = db.paginate(
-        filtered_public_meetings(filters, now).order_by(*upcoming_first(now)),
+        public_meetings(filters, now),
         page=page,
         per_page=per_page,
         error_out=False,
@@ -158,12 +150,9 @@ def meeting(meeting_id: int) -> Response:
     )
 
 
-# The OpenAPI description -----------------------------------------------------------------
+# The OpenAPI description ---------------------------------------------------------------
 
-NULLABLE_STRING = {"type": ["string", "null"]}
-NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-
-OPENAPI: dict[str, Any] = {
+MEETINGS_OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "Sunshine open data",
@@ -403,7 +392,5 @@ OPENAPI: dict[str, Any] = {
     },
 }
 
-
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    return jsonify(OPENAPI)
+OPENAPI["paths"].update(MEETINGS_OPENAPI["paths"])
+OPENAPI["components"]["schemas"].update(MEETINGS_OPENAPI["components"]["schemas"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core import review
+from core.accounts.models import User
+from core.clock import from_office_time, to_office_time, utcnow
 from extensions import db
-from meetings import operations, review
-from meetings.clock import from_office_time, to_office_time, utcnow
+from meetings import operations
 from meetings.models import Body, BodyLevel, ChangeKind, Meeting, Visibility
-from meetings.staff.models import User
 
 DEMO_BODIES = (
     ("区政府常务会议", BodyLevel.DISTRICT, "district-executive", "区政府第一会议室"),

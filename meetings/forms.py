@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,52 +25,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.forms import DATETIME_FORMAT, BaseForm, end_after_start, public_reason, reasonable_year
 from meetings.models import BodyLevel, Visibility
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def clean_text(value: object) -> object:
-    """Text as the server stores and counts it: no NUL characters (PostgreSQL refuses them)
-    and one character per line break, as the browser's counter shows."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
-class BaseForm(FlaskForm):
-    """Every form of the product: its text fields are cleaned before they are validated."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            unbound_field.kwargs["filters"] = (clean_text, *filters)
-            return unbound_field.bind(form=form, **options)
-
-
-def public_reason() -> TextAreaField:
-    """The required reason that accompanies a public change and is shown with it."""
-    return TextAreaField(
-        _l("Reason (shown to the public)"),
-        validators=[
-            DataRequired(_l("Give the reason; it is shown to the public.")),
-            Length(max=1000),
-        ],
-    )
-
-
-def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
-    if field.data and not 2000 <= field.data.year <= 2100:
-        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
-
-
-def _end_after_start(start_field: str):
-    def check(form: FlaskForm, field: DateTimeLocalField) -> None:
-        start = getattr(form, start_field).data
-        if start and field.data and field.data <= start:
-            raise ValidationError(_l("The end must be after the start."))
-
-    return check
 
 
 class BodyForm(BaseForm):
@@ -117,7 +72,7 @@ class MeetingForm(BaseForm):
         format=DATETIME_FORMAT,
         validators=[
             DataRequired(_l("Enter an end date and time.")),
-            _end_after_start("starts_at"),
+            end_after_start("starts_at"),
             reasonable_year,
         ],
     )
@@ -196,7 +151,7 @@ class PostponeForm(BaseForm):
         format=DATETIME_FORMAT,
         validators=[
             DataRequired(_l("Enter an end date and time.")),
-            _end_after_start("new_starts_at"),
+            end_after_start("new_starts_at"),
             reasonable_year,
         ],
     )

@@ -8,7 +8,6 @@ approved; the approved changes are the public "changes since announcement".
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,26 +18,28 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from core.clock import UTCDateTime, utcnow
+from core.extension_points import ExtensionPoint
+from core.labels import LabelledEnum
+from core.review import Reviewable, ReviewState
 from extensions import db, string_enum
-from meetings.clock import UTCDateTime, utcnow
-from meetings.review import Reviewable, ReviewState
 
 if TYPE_CHECKING:
-    from meetings.staff.models import User
-
-
-class LabelledEnum(enum.StrEnum):
-    """An enum whose members have a translated label in `LABELS`."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
+    from core.accounts.models import User
 
 
 class BodyLevel(LabelledEnum):
     DISTRICT = "district"
     DEPARTMENT = "department"
     STREET = "street"
+
+    @classmethod
+    def labels(cls) -> dict[BodyLevel, object]:
+        return {
+            cls.DISTRICT: _l("District"),
+            cls.DEPARTMENT: _l("Department"),
+            cls.STREET: _l("Street office"),
+        }
 
 
 class MeetingStatus(LabelledEnum):
@@ -52,10 +53,29 @@ class MeetingStatus(LabelledEnum):
     CONCLUDED = "concluded"
     CANCELLED = "cancelled"
 
+    @classmethod
+    def labels(cls) -> dict[MeetingStatus, object]:
+        return {
+            cls.DRAFT: _l("Not announced"),
+            cls.ANNOUNCED: _l("Announced"),
+            cls.POSTPONED: _l("Postponed"),
+            cls.LIVE: _l("Live now"),
+            cls.HELD: _l("Held"),
+            cls.CONCLUDED: _l("Concluded"),
+            cls.CANCELLED: _l("Cancelled"),
+        }
+
 
 class Visibility(LabelledEnum):
     PUBLIC = "public"
     WITHHELD = "withheld"
+
+    @classmethod
+    def labels(cls) -> dict[Visibility, object]:
+        return {
+            cls.PUBLIC: _l("Public"),
+            cls.WITHHELD: _l("Withheld from the public"),
+        }
 
 
 class ChangeKind(LabelledEnum):
@@ -68,29 +88,18 @@ class ChangeKind(LabelledEnum):
     REORDER = "reorder"
     ADD_DOCUMENT = "add_document"
 
-
-LABELS: dict[enum.Enum, Any] = {
-    BodyLevel.DISTRICT: _l("District"),
-    BodyLevel.DEPARTMENT: _l("Department"),
-    BodyLevel.STREET: _l("Street office"),
-    MeetingStatus.DRAFT: _l("Not announced"),
-    MeetingStatus.ANNOUNCED: _l("Announced"),
-    MeetingStatus.POSTPONED: _l("Postponed"),
-    MeetingStatus.LIVE: _l("Live now"),
-    MeetingStatus.HELD: _l("Held"),
-    MeetingStatus.CONCLUDED: _l("Concluded"),
-    MeetingStatus.CANCELLED: _l("Cancelled"),
-    Visibility.PUBLIC: _l("Public"),
-    Visibility.WITHHELD: _l("Withheld from the public"),
-    ChangeKind.POSTPONE: _l("Postponed"),
-    ChangeKind.CANCEL: _l("Cancelled"),
-    ChangeKind.CONCLUDE: _l("Concluded"),
-    ChangeKind.ADD_ITEM: _l("Agenda item added"),
-    ChangeKind.REMOVE_ITEM: _l("Agenda item removed"),
-    ChangeKind.RETITLE_ITEM: _l("Agenda item retitled"),
-    ChangeKind.REORDER: _l("Agenda reordered"),
-    ChangeKind.ADD_DOCUMENT: _l("Document added"),
-}
+    @classmethod
+    def labels(cls) -> dict[ChangeKind, object]:
+        return {
+            cls.POSTPONE: _l("Postponed"),
+            cls.CANCEL: _l("Cancelled"),
+            cls.CONCLUDE: _l("Concluded"),
+            cls.ADD_ITEM: _l("Agenda item added"),
+            cls.REMOVE_ITEM: _l("Agenda item removed"),
+            cls.RETITLE_ITEM: _l("Agenda item retitled"),
+            cls.REORDER: _l("Agenda reordered"),
+            cls.ADD_DOCUMENT: _l("Document added"),
+        }
 
 
 class Body(db.Model):
@@ -211,26 +220,6 @@ class Meeting(Reviewable, db.Model):
         return [item for item in self.agenda if item.is_public]
 
 
-def meeting_status_condition(status: MeetingStatus, now: datetime) -> Any:
-    """The SQL condition for a public status, matching `Meeting.status_at`."""
-    active = and_(Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_(None))
-    return {
-        MeetingStatus.CANCELLED: Meeting.cancelled_at.is_not(None),
-        MeetingStatus.CONCLUDED: and_(
-            Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_not(None)
-        ),
-        MeetingStatus.HELD: and_(active, Meeting.ends_at <= now),
-        MeetingStatus.LIVE: and_(active, Meeting.starts_at <= now, Meeting.ends_at > now),
-        MeetingStatus.POSTPONED: and_(
-            active, Meeting.starts_at > now, Meeting.original_starts_at.is_not(None)
-        ),
-        MeetingStatus.ANNOUNCED: and_(
-            active, Meeting.starts_at > now, Meeting.original_starts_at.is_(None)
-        ),
-        MeetingStatus.DRAFT: Meeting.review_state != ReviewState.APPROVED,
-    }[status]
-
-
 class AgendaItem(db.Model):
     """An item on a meeting's agenda (议题). Public once published and not removed."""
 
@@ -260,6 +249,16 @@ class AgendaItem(db.Model):
     @property
     def is_public(self) -> bool:
         return self.published_at is not None and self.removed_at is None
+
+    @classmethod
+    def shown_in_full(cls) -> Any:
+        """SQL: the item is on a public agenda with its content (published, not removed, not
+        withheld), so what hangs from it (documents, a consultation) may be public too."""
+        return and_(
+            cls.published_at.is_not(None),
+            cls.removed_at.is_(None),
+            cls.visibility == Visibility.PUBLIC,
+        )
 
     @property
     def is_withheld(self) -> bool:
@@ -314,7 +313,9 @@ class LiveUpdate(db.Model):
 
 # Packages built on meetings add their own reasons to refuse a change (e.g. engagement: a
 # postponement to before a consultation on the meeting closes); meetings never imports them.
-meeting_change_checks: list[Callable[[MeetingChange], list[str]]] = []
+meeting_change_checks: ExtensionPoint[Callable[[MeetingChange], list[str]]] = ExtensionPoint(
+    "meeting_change_checks"
+)
 
 
 class MeetingChange(Reviewable, db.Model):
@@ -382,7 +383,7 @@ class MeetingChange(Reviewable, db.Model):
             return [_("Only a public item of this meeting can be changed this way.")]
         if self.kind == ChangeKind.POSTPONE and self.new_starts_at <= utcnow():
             return [_("The new time must be in the future.")]
-        return [reason for check in meeting_change_checks for reason in check(self)]
+        return [reason for check in meeting_change_checks.contributions() for reason in check(self)]
 
     def on_published(self, actor: User) -> None:
         """Apply the change to the meeting: only now does the public see it."""

@@ -46,7 +46,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write the project's UTC timestamp type as the plain column type it stores."""
-    from meetings.clock import UTCDateTime
+    from core.clock import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -27,9 +27,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from core import review
+from core.accounts.models import Role
 from extensions import db
-from meetings import review
-from meetings.staff.models import Role
 
 from .conftest import TEST_PASSWORD
 

@@ -19,13 +19,13 @@ from sqlalchemy import create_engine, text
 os.environ.setdefault("SECRET_KEY", "tests-only-" + secrets.token_hex(16))
 
 from app import create_app  # noqa: E402  (after the environment is set)
-from engagement import operations as consultation_operations  # noqa: E402
-from engagement.models import Consultation  # noqa: E402
+from core import review  # noqa: E402
+from core.accounts.models import Role, User  # noqa: E402
+from core.clock import utcnow  # noqa: E402
+from engagement.consultations import operations as consultation_operations  # noqa: E402
+from engagement.consultations.models import Consultation  # noqa: E402
 from extensions import db  # noqa: E402
-from meetings import review  # noqa: E402
-from meetings.clock import utcnow  # noqa: E402
 from meetings.models import AgendaItem, Body, BodyLevel, Meeting  # noqa: E402
-from meetings.staff.models import Role, User  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")

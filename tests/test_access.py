@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from meetings.staff.models import Role
+from core.accounts.models import Role
 
 ANY_STAFF = frozenset(Role)
 EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
@@ -20,20 +20,20 @@ AUDITORS = frozenset({Role.REVIEWER, Role.ADMIN})
 # endpoint -> roles that may use it (or, per method, {method: roles}).
 # A staff route missing here fails the suite.
 ACCESS = {
-    "office.dashboard": ANY_STAFF,
-    "office.review_queue": REVIEWERS,
-    "office.submit": EDITORS,
-    "office.approve": REVIEWERS,
-    "office.return_for_changes": REVIEWERS,
-    "office.audit_log": AUDITORS,
-    "staff.staff_list": ADMINS,
-    "staff.staff_create": ADMINS,
-    "staff.staff_edit": ADMINS,
-    "staff.staff_reset_password": ADMINS,
-    "staff.staff_disable": ADMINS,
-    "staff.staff_enable": ADMINS,
-    "meeting_staff.bodies": ADMINS,
-    "meeting_staff.body_form": ADMINS,
+    "start_page.dashboard": ANY_STAFF,
+    "review.review_queue": REVIEWERS,
+    "review.submit": EDITORS,
+    "review.approve": REVIEWERS,
+    "review.return_for_changes": REVIEWERS,
+    "audit.audit_log": AUDITORS,
+    "accounts.staff_list": ADMINS,
+    "accounts.staff_create": ADMINS,
+    "accounts.staff_edit": ADMINS,
+    "accounts.staff_reset_password": ADMINS,
+    "accounts.staff_disable": ADMINS,
+    "accounts.staff_enable": ADMINS,
+    "bodies_staff.bodies": ADMINS,
+    "bodies_staff.body_form": ADMINS,
     "meeting_staff.meetings": EDITORS,
     "meeting_staff.meeting_new": EDITORS,
     "meeting_staff.meeting": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
@@ -58,8 +58,8 @@ ACCESS = {
     "consultation_staff.comment_enter": EDITORS,
     "consultation_staff.export_comments": EDITORS | REVIEWERS,
     "consultation_staff.feedback": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
-    "consultation_staff.outbox": ADMINS,
-    "consultation_staff.outbox_retry": ADMINS,
+    "outbox.outbox": ADMINS,
+    "outbox.outbox_retry": ADMINS,
 }
 
 SAMPLE_ARGUMENTS = {"kind": "meeting"}  # a real review kind; ids are missing ones (404 is fine)
@@ -110,8 +110,8 @@ def test_each_role_reaches_only_what_it_may(app, client, auth, make_user, role):
 
 
 def test_disabled_account_is_treated_as_signed_out(client, auth, make_user):
+    from core.accounts.operations import disable_user
     from extensions import db
-    from meetings.staff.operations import disable_user
 
     admin = make_user(Role.ADMIN)
     editor = make_user(Role.EDITOR)

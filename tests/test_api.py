@@ -11,11 +11,12 @@ from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from core import review
+from core.accounts.models import Role
+from core.clock import utcnow
 from extensions import db
-from meetings import operations, review
-from meetings.clock import utcnow
+from meetings import operations
 from meetings.models import ChangeKind, Meeting, Visibility
-from meetings.staff.models import Role
 
 
 @pytest.fixture
@@ -136,8 +137,8 @@ def test_pagination_and_filters(client, spec, published):
 def test_consultations_validate_and_carry_counts_and_feedback(
     client, spec, make_consultation, major_item, reviewer
 ):
-    from engagement import operations as consultation_operations
-    from engagement.models import Comment, Disposition
+    from engagement.consultations import operations as consultation_operations
+    from engagement.consultations.models import Comment, Disposition
 
     meeting = major_item.meeting
     consultation = make_consultation(
@@ -145,7 +146,7 @@ def test_consultations_validate_and_carry_counts_and_feedback(
         closes_at=utcnow() + timedelta(seconds=30),
         short_period_reason="临近上会，剩余时间不足30日",
     )
-    comment, _mail = consultation_operations.submit_comment(
+    comment = consultation_operations.submit_comment(
         consultation,
         body="意见",
         name="居民",

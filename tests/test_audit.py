@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 
+from core.accounts import operations
+from core.accounts.models import Role
+from core.audit import AuditEntry
+from core.clock import utcnow
 from extensions import db
-from meetings.audit import AuditEntry
-from meetings.clock import utcnow
-from meetings.staff import operations
-from meetings.staff.models import Role
 
 
 def rows(response) -> list[list[str]]:

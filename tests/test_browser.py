@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from meetings.clock import to_office_time, utcnow
-from meetings.staff.models import Role
+from core.accounts.models import Role
+from core.clock import to_office_time, utcnow
 
 from .browser_support import (
     DESKTOP,

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select, update
 
-from engagement import operations
-from engagement.models import Consultation
+from core import review
+from core.accounts.models import Role, User
+from core.clock import to_office_time, utcnow
+from engagement.consultations import operations
+from engagement.consultations.models import Consultation
 from extensions import db
-from meetings import review
-from meetings.clock import to_office_time, utcnow
 from meetings.models import AgendaItem
-from meetings.staff.models import Role, User
 
 from .browser_support import (
     Account,
@@ -91,7 +91,7 @@ def comment_in_thread(consultation_id: int, body: str, name: str, **fields: obje
     """A comment sent through the app's operation (as the web form would), committed;
     returns its receipt number."""
     consultation = db.session.get(Consultation, consultation_id)
-    comment, _mail = operations.submit_comment(
+    comment = operations.submit_comment(
         consultation,
         body=body,
         name=name,

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
+from core import review
+from core.accounts.models import Role, User
+from core.clock import from_office_time, to_office_time, utcnow
 from extensions import db
-from meetings import operations, review
-from meetings.clock import from_office_time, to_office_time, utcnow
+from meetings import operations
 from meetings.models import BodyLevel, ChangeKind, Meeting
-from meetings.staff.models import Role, User
 
 from .browser_support import (
     Account,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from core.accounts.models import User
+from core.review import ReviewState
 from extensions import db
 from meetings.models import Body, BodyLevel, Meeting
-from meetings.review import ReviewState
-from meetings.staff.models import User
 
 
 def test_demo_loads_once_with_four_bodies_on_three_levels(app):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from core import review
+from core.accounts.models import Role
+from core.clock import utcnow
 from extensions import db
-from meetings import review
-from meetings.clock import utcnow
 from meetings.models import AgendaDocument, MeetingChange
-from meetings.staff.models import Role
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 DOCX = b"PK\x03\x04" + b"\x00" * 64

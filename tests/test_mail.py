@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 
-from engagement import operations
-from engagement.models import Comment
+from core.accounts.models import Role
+from core.outbox import OutgoingMail, send_queued
+from engagement.consultations import operations
+from engagement.consultations.models import Comment
 from extensions import db
-from meetings.mail import OutgoingMail, send_queued
-from meetings.staff.models import Role
 
 from .conftest import POSTGRES_URL
 
@@ -88,7 +89,7 @@ def test_smtp_failure_keeps_the_comment_and_can_be_retried(
 
 def test_without_a_mail_server_messages_are_written_to_a_folder(app, open_consultation):
     app.config.update(MAIL_SERVER=None)
-    comment, mail = operations.submit_comment(
+    comment = operations.submit_comment(
         open_consultation,
         body="写入文件夹",
         name="钱",
@@ -99,6 +100,9 @@ def test_without_a_mail_server_messages_are_written_to_a_folder(app, open_consul
         consented=True,
     )
     db.session.commit()
+    mail = db.session.scalar(
+        select(OutgoingMail).where(OutgoingMail.recipient == "qian@example.cn")
+    )
     assert send_queued([mail.id]) == 1
     written = Path(app.config["MAIL_FOLDER"]) / f"{mail.id:06d}.eml"
     message = message_from_bytes(written.read_bytes(), policy=policy.default)

@@ -7,10 +7,14 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from core import review
+from core.accounts.models import Role
+from core.audit import AuditEntry
+from core.clock import utcnow
+from core.review import ReviewState
+from core.rules import RuleBroken
 from extensions import db
-from meetings import operations, review
-from meetings.audit import AuditEntry
-from meetings.clock import utcnow
+from meetings import operations
 from meetings.models import (
     AgendaItem,
     Body,
@@ -21,9 +25,6 @@ from meetings.models import (
     MeetingStatus,
     Visibility,
 )
-from meetings.operations import MeetingRuleBroken
-from meetings.review import ReviewRefused, ReviewState
-from meetings.staff.models import Role
 
 
 def text_of(response) -> str:
@@ -72,7 +73,7 @@ class TestLifecycle:
 
     def test_meeting_without_agenda_cannot_be_submitted(self, make_meeting):
         meeting = make_meeting(agenda=[])
-        with pytest.raises(ReviewRefused, match="议题"):
+        with pytest.raises(RuleBroken, match="议题"):
             review.submit_for_review(meeting, actor=meeting.author)
         assert meeting.review_state == ReviewState.DRAFT
 
@@ -93,7 +94,7 @@ class TestLifecycle:
     def test_cannot_conclude_before_it_starts(self, make_meeting, announce):
         meeting = announce(make_meeting())
         change = operations.propose_change(meeting, ChangeKind.CONCLUDE, actor=meeting.author)
-        with pytest.raises(ReviewRefused):
+        with pytest.raises(RuleBroken):
             review.submit_for_review(change, actor=meeting.author)
 
     def test_postpone_keeps_identity_and_bumps_revision(
@@ -117,7 +118,7 @@ class TestLifecycle:
         self, client, make_meeting, announce, approve_change
     ):
         meeting = announce(make_meeting(title="将被取消的会议"))
-        with pytest.raises(MeetingRuleBroken):
+        with pytest.raises(RuleBroken):
             operations.propose_change(meeting, ChangeKind.CANCEL, actor=meeting.author, reason=" ")
         approve_change(meeting, ChangeKind.CANCEL, reason="议题需进一步论证")
         assert meeting.status == MeetingStatus.CANCELLED
@@ -146,9 +147,9 @@ class TestLifecycle:
     def test_concluded_meeting_cannot_change_any_more(self, make_meeting, announce, approve_change):
         meeting = announce(make_meeting(starts_at=utcnow() - hours(3)))
         approve_change(meeting, ChangeKind.CONCLUDE)
-        with pytest.raises(MeetingRuleBroken):
+        with pytest.raises(RuleBroken):
             operations.add_agenda_item(meeting, title="补充议题", actor=meeting.author)
-        with pytest.raises(MeetingRuleBroken):
+        with pytest.raises(RuleBroken):
             operations.propose_change(meeting, ChangeKind.CANCEL, actor=meeting.author, reason="x")
 
 
@@ -402,7 +403,7 @@ class TestLiveUpdates:
     ):
         meeting = announce(make_meeting())
         approve_change(meeting, ChangeKind.CANCEL, reason="取消")
-        with pytest.raises(MeetingRuleBroken):
+        with pytest.raises(RuleBroken):
             operations.post_live_update(
                 meeting, text="x", agenda_item=None, image=None, actor=meeting.author
             )

@@ -98,7 +98,7 @@ def test_concurrent_read_then_write_transactions_both_succeed_on_sqlite(app):
     import threading
     import time
 
-    from meetings.staff.models import Role, User
+    from core.accounts.models import Role, User
 
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from core import review
+from core.accounts.models import Role
+from core.clock import utcnow
 from extensions import db
-from meetings import operations, review
-from meetings.clock import utcnow
+from meetings import operations
 from meetings.models import AgendaDocument, AgendaItem, ChangeKind
-from meetings.staff.models import Role
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import create_engine
 
 from config import ConfigError, load_config, normalise_database_url
-from meetings.staff.models import Role
+from core.accounts.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 

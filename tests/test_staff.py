@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.http import parse_set_header
 
+from core.accounts.models import Role, User
+from core.audit import AuditEntry
 from extensions import db
-from meetings.audit import AuditEntry
-from meetings.staff.models import Role, User
 
 from .conftest import TEST_PASSWORD
 
@@ -62,8 +62,8 @@ def test_empty_form_gets_messages_next_to_both_fields(client):
 
 
 def test_disabled_account_cannot_sign_in(client, auth, make_user):
-    from meetings.clock import utcnow
-    from meetings.staff.models import new_session_token
+    from core.accounts.models import new_session_token
+    from core.clock import utcnow
 
     user = make_user(Role.EDITOR, disabled_at=utcnow(), session_token=new_session_token())
     assert auth.login(user).status_code == 422

@@ -31,7 +31,7 @@ def page_text(html: str) -> str:
 
 
 def public_addresses() -> tuple[list[str], list[str]]:
-    from engagement.models import Consultation
+    from engagement.consultations.models import Consultation
     from meetings.models import Meeting
 
     meetings = db.session.scalars(select(Meeting.id).order_by(Meeting.id)).all()

@@ -1,0 +1,52 @@
+"""The foundation every feature uses; it imports no feature.
+
+Where things are:
+- `accounts/`: staff accounts, roles and permissions, sign-in and sign-out (`views`),
+  `flask users` (`cli`).
+- `review/`: confidentiality review, the only way content becomes public.
+- `audit/`: the audit log. `outbox/`: mail queued with a change, sent after the commit.
+- `rules.py` (`RuleBroken`) and `runner.py` (run an operation for a view, commit once).
+- `web.py`: `render_page`, errors, security headers, language. `markdown.py`: staff text.
+- `clock.py`: office time. `labels.py`: enums people read. `forms.py`: the base form.
+- `files.py`: uploads and stored-file serving. `api.py`: the `/api/v1` blueprint.
+- `menu.py` and `extension_points.py`: how features add to the staff menu and to each other.
+- `start_page.py`: the staff area's start page.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core.accounts.models import Permission
+from core.menu import MenuEntry, staff_menu, staff_menu_entries
+
+
+def register(app: Flask) -> None:
+    from core import accounts, start_page, web
+    from core.audit import views as audit_views
+    from core.outbox import views as outbox_views
+    from core.review import views as review_views
+
+    web.register(app)
+    accounts.register(app)
+    for blueprint in (start_page.bp, review_views.bp, audit_views.bp, outbox_views.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals["staff_menu_entries"] = staff_menu_entries
+    for entry in (
+        MenuEntry(_l("Overview"), "start_page.dashboard", order=10),
+        MenuEntry(_l("Review"), "review.review_queue", (Permission.REVIEW,), order=40),
+        MenuEntry(_l("Audit log"), "audit.audit_log", (Permission.VIEW_AUDIT,), order=50),
+        MenuEntry(_l("Outbox"), "outbox.outbox", (Permission.MANAGE_STAFF,), order=70),
+        MenuEntry(
+            _l("Staff accounts"), "accounts.staff_list", (Permission.MANAGE_STAFF,), order=80
+        ),
+    ):
+        staff_menu.register(app, entry)
+
+
+def register_api(app: Flask) -> None:
+    """After every feature has added its endpoints to the one `/api/v1` blueprint."""
+    from core import api
+
+    app.register_blueprint(api.bp)

@@ -1,0 +1,67 @@
+"""Forms of the staff sign-in and account pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+from core.accounts.models import MIN_PASSWORD_LENGTH, Role
+from core.forms import BaseForm
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class LoginForm(BaseForm):
+    username = StringField(_l("User name"), validators=[DataRequired(_l("Enter your user name."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class StaffDetailsForm(BaseForm):
+    display_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+    )
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+    )
+    role = SelectField(_l("Role"), choices=role_choices)
+
+
+class PasswordFields:
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                message=_l(
+                    "Passwords need at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
+                ),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class StaffCreateForm(StaffDetailsForm, PasswordFields):
+    username = StringField(
+        _l("User name"),
+        description=_l("Lower-case letters, digits, dots, dashes; used to sign in."),
+        validators=[
+            DataRequired(_l("Enter a user name.")),
+            Length(min=2, max=64),
+            Regexp(r"^[a-z0-9._-]+$", message=_l("Use lower-case letters, digits, . _ - only.")),
+        ],
+    )
+
+
+class PasswordResetForm(BaseForm, PasswordFields):
+    pass

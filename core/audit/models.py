@@ -1,0 +1,84 @@
+"""The audit log: who changed what, when, with a short before and after.
+
+Every operation calls `record_change` after it has changed its objects; the row is
+written in the same transaction, so a change and its audit entry land together.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import UTCDateTime, utcnow
+from extensions import db
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Kept as text too, so the entry still reads right after the account is renamed.
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(64), index=True)
+    subject_id: Mapped[int | None] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(String(300))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+SYSTEM_ACTOR_NAME = "system"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: object, *fields: str) -> dict[str, Any]:
+    """The named attributes of `obj` as JSON-ready values, for before/after columns."""
+    return {field: _plain(getattr(obj, field)) for field in fields}
+
+
+def subject_type_of(subject: object) -> str:
+    return inspect(subject).mapper.class_.__name__
+
+
+def record_change(
+    action: str,
+    subject: object,
+    *,
+    actor: User | None,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit row for a change the caller has just made (flushes to get ids)."""
+    if inspect(subject).identity is None:
+        db.session.flush()
+    entry = AuditEntry(
+        actor=actor,
+        actor_name=actor.display_name if actor is not None else SYSTEM_ACTOR_NAME,
+        action=action,
+        subject_type=subject_type_of(subject),
+        subject_id=getattr(subject, "id", None),
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,58 @@
+"""What every form of the product shares: cleaned text, office-time fields, the public
+reason that goes with a public change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def clean_text(value: object) -> object:
+    """Text as the server stores and counts it: no NUL characters (PostgreSQL refuses them)
+    and one character per line break, as the browser's counter shows."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class BaseForm(FlaskForm):
+    """Every form of the product: its text fields are cleaned before they are validated."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", ())
+            unbound_field.kwargs["filters"] = (clean_text, *filters)
+            return unbound_field.bind(form=form, **options)
+
+
+def public_reason() -> TextAreaField:
+    """The required reason that accompanies a public change and is shown with it."""
+    return TextAreaField(
+        _l("Reason (shown to the public)"),
+        validators=[
+            DataRequired(_l("Give the reason; it is shown to the public.")),
+            Length(max=1000),
+        ],
+    )
+
+
+def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
+def end_after_start(start_field: str) -> Callable[[FlaskForm, DateTimeLocalField], None]:
+    """A validator for an end field: it must be after the field named `start_field`."""
+
+    def check(form: FlaskForm, field: DateTimeLocalField) -> None:
+        start = getattr(form, start_field).data
+        if start and field.data and field.data <= start:
+            raise ValidationError(_l("The end must be after the start."))
+
+    return check

@@ -1,0 +1,111 @@
+"""Outgoing mail: queued in the database with the change that causes it, sent after commit.
+
+`queue_mail` adds an `OutgoingMail` row inside the caller's transaction; after the view
+commits it calls `send_queued`. A failure is recorded on the row (and shown on the staff
+outbox page, where it can be retried); it never undoes what the resident sent. Without
+MAIL_SERVER (development), messages are written as .eml files to MAIL_FOLDER
+(default instance/mail/).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.clock import UTCDateTime, utcnow
+from extensions import db
+
+
+class OutgoingMail(db.Model):
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+QUEUED = "sunshine.queued_mail"
+
+
+def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
+    """Add a message to the outbox in the caller's transaction; it is sent after the commit
+    (`core.runner.attempt` sends what the operation queued)."""
+    message = OutgoingMail(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(QUEUED, []).append(message.id)
+    return message
+
+
+def take_queued_mail() -> list[int]:
+    """The ids of the messages queued since the last call (forgotten after a rollback)."""
+    return db.session.info.pop(QUEUED, [])
+
+
+def _as_email(message: OutgoingMail) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="sunshine.local")
+    email.set_content(message.body)
+    return email
+
+
+def _deliver(email: EmailMessage, message_id: int) -> None:
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        folder = Path(config["MAIL_FOLDER"])
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{message_id:06d}.eml").write_bytes(bytes(email))
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def send_queued(ids: list[int] | None = None) -> int:
+    """Send unsent messages (all, or those given) and commit their outcome. Returns sent."""
+    query = select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
+    if ids is not None:
+        if not ids:
+            return 0
+        query = query.where(OutgoingMail.id.in_(ids))
+    outgoing = [
+        (message.id, message.recipient, _as_email(message))
+        for message in db.session.scalars(query.order_by(OutgoingMail.id))
+    ]
+    # End the read before talking to the mail server: no transaction (and on SQLite no
+    # write lock) stays open during network I/O; each outcome is saved on its own.
+    db.session.rollback()
+    sent = 0
+    for message_id, recipient, email in outgoing:
+        error_text = None
+        try:
+            _deliver(email, message_id)
+        except (OSError, smtplib.SMTPException) as error:
+            error_text = f"{type(error).__name__}: {error}"[:1000]
+            current_app.logger.warning("Mail %s to %s failed: %s", message_id, recipient, error)
+        message = db.session.get(OutgoingMail, message_id)
+        message.attempts += 1
+        message.last_error = error_text
+        if error_text is None:
+            message.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent

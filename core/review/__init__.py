@@ -1,0 +1,25 @@
+"""Confidentiality review (保密审查): the one path by which anything becomes public.
+
+`models` has the `Reviewable` mixin every public thing uses; `operations` the steps
+(submit, approve, return); `views` the review queue and the buttons' endpoints.
+"""
+
+from core.review.models import REVIEWABLE_KINDS, Reviewable, ReviewState
+from core.review.operations import (
+    approve,
+    awaiting_review,
+    contributors,
+    return_for_changes,
+    submit_for_review,
+)
+
+__all__ = [
+    "REVIEWABLE_KINDS",
+    "Reviewable",
+    "ReviewState",
+    "approve",
+    "awaiting_review",
+    "contributors",
+    "return_for_changes",
+    "submit_for_review",
+]

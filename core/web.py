@@ -1,0 +1,329 @@
+"""The web layer every page shares: layout helpers, language, security headers, errors.
+
+Both packages render through `render_page`, so the htmx fragment-or-page decision and
+the `Vary` header are made in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import nh3
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from core.clock import to_office_time
+from extensions import babel, db
+
+bp = Blueprint("site", __name__)
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGES = {"zh": "中文", "en": "English"}
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "zh"
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in LANGUAGES else "zh"
+
+
+def is_fragment_request() -> bool:
+    """htmx asked for a piece of a page (a boosted request wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
+
+
+def render_page(
+    template: str, fragment: str | None = None, status: int = 200, **context: Any
+) -> Response:
+    """Render the whole page, or only `fragment` when htmx asked for it."""
+    name = fragment if fragment and is_fragment_request() else template
+    response = make_response(render_template(name, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def query_int(
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int = 10**6
+) -> int | None:
+    """A whole number from the query string within bounds, else `default` (never an error)."""
+    raw = request.args.get(name, "")
+    if re.fullmatch(r"[0-9]{1,7}", raw) and minimum <= int(raw) <= maximum:
+        return int(raw)
+    return default
+
+
+def public_link(endpoint: str, **values: object) -> str:
+    """An absolute address on the public site for mail and feeds (PUBLIC_BASE_URL), which
+    works outside a request too, e.g. from a command."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+def safe_next_url(target: str | None, default: str) -> str:
+    """Only follow `next` to a path on this site, never to another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored UTC time as the office's wall clock (Flask-Babel knows the zone)."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, pattern)
+
+
+def office_iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the office's offset, for `<time datetime>` and the API."""
+    return to_office_time(moment).isoformat() if moment else None
+
+
+def time_left(remaining: timedelta) -> str:
+    """A duration in words, e.g. 12 days 3 hours, for comment periods."""
+    seconds = max(int(remaining.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(days)d days %(hours)d hours", days=days, hours=hours)
+    return _("%(hours)d hours %(minutes)d minutes", hours=hours, minutes=rest // 60)
+
+
+def filesize(size: int) -> str:
+    return (
+        format_decimal(size / 1024, "#,##0") + " KB"
+        if size < 1024 * 1024
+        else (format_decimal(size / 1024 / 1024, "#,##0.0") + " MB")
+    )
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown from staff as safe HTML: raw HTML is not rendered, the result is sanitized
+    (nh3), and links may only be http(s) or mailto."""
+    # Headings in a document start below the page's own section headings.
+    html = re.sub(
+        r"<(/?)h([1-5])>",
+        lambda match: f"<{match.group(1)}h{int(match.group(2)) + 1}>",
+        _markdown.render(text or ""),
+    )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704  (sanitized by nh3 just above)
+
+
+def set_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.path.startswith(("/admin", "/login")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+ERROR_TITLES = {
+    400: lambda: _("The request could not be understood"),
+    403: lambda: _("You do not have access to this page"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("This action is not available here"),
+    413: lambda: _("The upload is too large"),
+    422: lambda: _("Some of what was sent could not be accepted"),
+    429: lambda: _("Too many requests"),
+    500: lambda: _("Something went wrong on our side"),
+}
+
+ERROR_ADVICE = {
+    400: lambda: _("Go back, reload the page and try again."),
+    403: lambda: _("If you think you should have access, ask an administrator."),
+    404: lambda: _("The address may be mistyped, or the page has moved."),
+    405: lambda: _("Go back and use the buttons on the page."),
+    413: lambda: _("Choose a smaller file and try again."),
+    422: lambda: _("Go back, correct the form and send it again."),
+    429: lambda: _("Please wait a few minutes before trying again."),
+    500: lambda: _("The problem has been logged. Please try again in a few minutes."),
+}
+
+
+def render_error(code: int, detail: str | None = None) -> Response:
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        response = jsonify(error=code, message=str(ERROR_TITLES[code]()))
+        response.status_code = code
+        return response
+    response = make_response(
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=ERROR_TITLES[code](),
+            advice=detail or ERROR_ADVICE[code](),
+        ),
+        code,
+    )
+    return response
+
+
+def handle_http_error(error: HTTPException) -> Response | HTTPException:
+    code = error.code or 500
+    if error.response is not None:  # the raiser built its own page (e.g. the login throttle)
+        return error.response
+    if code not in ERROR_TITLES:
+        return error
+    if code == 500:
+        db.session.rollback()
+    return render_error(code)
+
+
+RECOVERY_ATTRIBUTE = "recover_expired_form"
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def recovers_expired_form(recover: Callable[[], Response | None]) -> Callable[[V], V]:
+    """Mark a view whose senders must never lose their text (a resident's comment after a
+    phone restart): when its form token has expired, `recover` shows the form again with
+    what was typed instead of the generic error page."""
+
+    def mark(view: V) -> V:
+        setattr(view, RECOVERY_ATTRIBUTE, recover)
+        return view
+
+    return mark
+
+
+def handle_csrf_error(error: CSRFError) -> Response:
+    view = current_app.view_functions.get(request.endpoint or "")
+    recover = getattr(view, RECOVERY_ATTRIBUTE, None)
+    recovered = recover() if recover is not None else None
+    if recovered is not None:
+        return recovered
+    return render_error(
+        400, _("The form had expired or was sent from elsewhere. Reload the page and try again.")
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means not healthy
+        current_app.logger.exception("Health check failed")
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    """Remember the chosen language in a cookie and go back to the page."""
+    language = request.form.get("language", "")
+    back = safe_next_url(request.form.get("next"), url_for("engagement.home"))
+    response = redirect(back, code=303)
+    if language in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+def register(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.after_request(set_security_headers)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.add_template_filter(office_time)
+    app.add_template_filter(office_iso)
+    app.add_template_filter(filesize)
+    app.add_template_filter(time_left)
+    app.add_template_filter(render_markdown, name="markdown")
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        locale = str(get_locale() or "zh")
+        language = "en" if locale.startswith("en") else "zh"
+        return {
+            "languages": LANGUAGES,
+            "current_language": language,
+            "html_lang": HTML_LANG[language],
+        }

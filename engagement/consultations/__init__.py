@@ -1,0 +1,37 @@
+"""Pre-disclosure (预公开): comment periods on major decisions, residents' comments with
+receipt numbers, moderation, replies, dispositions and the reviewed feedback report.
+
+Files: `models`, `queries`, `operations`, `forms`, `views` (public pages),
+`staff_views/` (staff pages), `api` (open data), `demo`, `cli` (the retention purge).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core.accounts.models import Permission
+from core.menu import MenuEntry, staff_menu
+from meetings.models import meeting_change_checks
+from meetings.queries import agenda_note_providers
+
+
+def register(app: Flask) -> None:
+    from engagement.consultations import api, cli, staff_views, views  # noqa: F401
+    from engagement.consultations.models import consultations_outlast_postponement
+    from engagement.consultations.queries import consultation_notes
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
+    app.cli.add_command(cli.purge_personal_data_cli)
+    staff_menu.register(
+        app,
+        MenuEntry(
+            _l("Consultations"),
+            "consultation_staff.consultations",
+            (Permission.EDIT, Permission.REVIEW),
+            order=30,
+        ),
+    )
+    agenda_note_providers.register(app, consultation_notes)
+    meeting_change_checks.register(app, consultations_outlast_postponement)

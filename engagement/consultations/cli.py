@@ -1,0 +1,16 @@
+"""`flask purge-personal-data`: the retention promised when residents consented (cron, daily)."""
+
+from __future__ import annotations
+
+import click
+
+from core.clock import utcnow
+from core.runner import run_command
+from engagement.consultations import operations
+
+
+@click.command("purge-personal-data")
+def purge_personal_data_cli() -> None:
+    """Delete residents' personal data whose retention period has ended (run daily by cron)."""
+    cleared = run_command(lambda: operations.purge_personal_data(utcnow()))
+    click.echo(f"Personal data deleted from {cleared} comments.")

@@ -1,0 +1,165 @@
+"""Forms for residents' comments and for the staff consultation pages."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from core.forms import DATETIME_FORMAT, BaseForm, public_reason, reasonable_year
+from engagement.consultations.models import MAX_COMMENT_LENGTH, Channel, Disposition
+
+
+class CommentForm(BaseForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        description=_l("Up to %(count)d characters.", count=MAX_COMMENT_LENGTH),
+        validators=[
+            DataRequired(_l("Write your comment.")),
+            Length(
+                max=MAX_COMMENT_LENGTH,
+                message=_l(
+                    "Keep the comment within %(count)d characters.", count=MAX_COMMENT_LENGTH
+                ),
+            ),
+        ],
+    )
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)]
+    )
+    hide_name = BooleanField(_l("Do not show my name with my comment"))
+    phone = StringField(
+        _l("Phone (optional, never public)"),
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Enter a phone number with digits only.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email (optional, never public)"),
+        description=_l("We send your receipt number and any reply to it."),
+        validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+    )
+    community = StringField(
+        _l("Your community (optional)"), validators=[Optional(), Length(max=100)]
+    )
+    consent = BooleanField(
+        _l("I agree to the processing of my personal information"),
+        description=_l(
+            "Purpose: to handle your comment and reply to you. Your name, phone and email are "
+            "kept until one year after the decision is published, then deleted."
+        ),
+        validators=[DataRequired(_l("We need your agreement to handle the comment."))],
+    )
+    # Hidden from people; automated senders tend to fill every field.
+    website = StringField(_l("Leave this field empty"))
+    # One key per filled-in form: sending it twice (double tap, back and resend) stores
+    # the comment once.
+    submission_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(16),
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
+
+
+class ConsultationForm(BaseForm):
+    agenda_item_id = SelectField(_l("Agenda item (major decision)"), coerce=int)
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter the title.")), Length(max=300)]
+    )
+    draft_text = TextAreaField(
+        _l("Draft text (Markdown)"), validators=[DataRequired(_l("Enter the draft text."))]
+    )
+    explanation = TextAreaField(
+        _l("Explanation of the draft (说明, Markdown)"),
+        validators=[DataRequired(_l("Enter the explanation."))],
+    )
+    other_channels = TextAreaField(
+        _l("Other ways to comment (postal address, email)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens (office time)"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired(_l("Enter the opening date and time.")), reasonable_year],
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes (office time)"),
+        format=DATETIME_FORMAT,
+        description=_l("Normally at least 30 days after opening."),
+        validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
+    )
+    short_period_reason = TextAreaField(
+        _l("Reason for a period shorter than 30 days (shown publicly)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The period must close after it opens."))
+
+
+class ConsultationDocumentForm(BaseForm):
+    document = FileField(_l("Document"), validators=[DataRequired(_l("Choose a file."))])
+
+
+class ExtendForm(BaseForm):
+    new_closes_at = DateTimeLocalField(
+        _l("New closing time (office time)"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
+    )
+    reason = public_reason()
+
+
+class StaffCommentForm(BaseForm):
+    channel = SelectField(
+        _l("Received by"),
+        choices=lambda: [(c.value, c.label) for c in Channel if c != Channel.WEB],
+    )
+    received_at = DateTimeLocalField(
+        _l("Received (office time)"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired(_l("Enter when it was received.")), reasonable_year],
+    )
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the name.")), Length(max=100)]
+    )
+    body = TextAreaField(
+        _l("Comment"),
+        validators=[DataRequired(_l("Write the comment.")), Length(max=MAX_COMMENT_LENGTH)],
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = EmailField(
+        _l("Email"), validators=[Optional(), Email(_l("Enter a valid email address."))]
+    )
+    community = StringField(_l("Community"), validators=[Optional(), Length(max=100)])
+
+
+class AnswerForm(BaseForm):
+    reply = TextAreaField(_l("Public reply (optional)"), validators=[Optional(), Length(max=5000)])
+    disposition = SelectField(
+        _l("Disposition"),
+        choices=lambda: [("", _l("Not decided yet"))] + [(d.value, d.label) for d in Disposition],
+    )
+    disposition_reason = TextAreaField(
+        _l("Reason (required when not adopted)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class FeedbackForm(BaseForm):
+    summary = TextAreaField(
+        _l("Summary of the comments and how they were used (Markdown)"),
+        render_kw={"rows": 12},
+        validators=[DataRequired(_l("Write the summary."))],
+    )

@@ -1,0 +1,354 @@
+"""Pre-disclosure (预公开): comment periods on major decisions, comments, feedback reports.
+
+A consultation belongs to an agenda item and passes confidentiality review before it is
+public; its state (scheduled, open, closed) follows the clock, so it opens and closes at
+the second without any job. Comments are public only after moderation and are never
+deleted. The feedback report (意见采纳情况) is reviewed like everything else public.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, ForeignKey, Select, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from core.clock import UTCDateTime, to_office_time, utcnow
+from core.labels import LabelledEnum
+from core.review import Reviewable, ReviewState
+from core.web import public_link
+from extensions import db, string_enum
+from meetings.models import (
+    AgendaItem,
+    ChangeKind,
+    Meeting,
+    MeetingChange,
+)
+
+MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 一般不少于30日
+MAX_COMMENT_LENGTH = 5000
+
+
+class ConsultationState(LabelledEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    FEEDBACK_PUBLISHED = "feedback_published"
+
+    @classmethod
+    def labels(cls) -> dict[ConsultationState, object]:
+        return {
+            cls.DRAFT: _l("Not yet public"),
+            cls.SCHEDULED: _l("Opens soon"),
+            cls.OPEN: _l("Open for comment"),
+            cls.CLOSED: _l("Closed"),
+            cls.FEEDBACK_PUBLISHED: _l("Feedback published"),
+        }
+
+
+class CommentStatus(LabelledEnum):
+    RECEIVED = "received"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+    @classmethod
+    def labels(cls) -> dict[CommentStatus, object]:
+        return {
+            cls.RECEIVED: _l("Received, awaiting moderation"),
+            cls.PUBLISHED: _l("Published"),
+            cls.REJECTED: _l("Not published"),
+        }
+
+
+class Channel(LabelledEnum):
+    WEB = "web"
+    LETTER = "letter"
+    PHONE = "phone"
+    EMAIL = "email"
+
+    @classmethod
+    def labels(cls) -> dict[Channel, object]:
+        return {
+            cls.WEB: _l("This website"),
+            cls.LETTER: _l("Letter"),
+            cls.PHONE: _l("Phone"),
+            cls.EMAIL: _l("Email"),
+        }
+
+
+class Disposition(LabelledEnum):
+    ADOPTED = "adopted"
+    PARTLY_ADOPTED = "partly_adopted"
+    NOT_ADOPTED = "not_adopted"
+    OUT_OF_SCOPE = "out_of_scope"
+
+    @classmethod
+    def labels(cls) -> dict[Disposition, object]:
+        return {
+            cls.ADOPTED: _l("Adopted"),
+            cls.PARTLY_ADOPTED: _l("Partly adopted"),
+            cls.NOT_ADOPTED: _l("Not adopted"),
+            cls.OUT_OF_SCOPE: _l("Outside the scope of the draft"),
+        }
+
+
+class Consultation(Reviewable, db.Model):
+    __tablename__ = "consultations"
+    review_kind = "consultation"
+    review_kind_label = _l("Public consultation")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    draft_text: Mapped[str] = mapped_column(Text)  # Markdown
+    explanation: Mapped[str] = mapped_column(Text)  # 起草说明, Markdown
+    other_channels: Mapped[str | None] = mapped_column(Text)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    short_period_reason: Mapped[str | None] = mapped_column(Text)
+    original_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(lazy="joined", innerjoin=True)
+    documents: Mapped[list[ConsultationDocument]] = relationship(
+        back_populates="consultation", order_by="ConsultationDocument.id"
+    )
+    feedback: Mapped[FeedbackReport | None] = relationship(back_populates="consultation")
+
+    @property
+    def review_title(self) -> str:
+        return self.title
+
+    def staff_url(self) -> str:
+        return url_for("consultation_staff.consultation", consultation_id=self.id)
+
+    def public_url(self) -> str:
+        return url_for("consultations.consultation_page", consultation_id=self.id)
+
+    def content_parts(self) -> list[object]:
+        return [self, *self.documents]
+
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [selectinload(cls.author)]
+
+    @classmethod
+    def public(cls) -> Select:
+        """Approved, and about a public item of an announced meeting (never a withheld one)."""
+        return (
+            super()
+            .public()
+            .join(cls.agenda_item)
+            .join(AgendaItem.meeting)
+            .where(Meeting.review_state == ReviewState.APPROVED, AgendaItem.shown_in_full())
+        )
+
+    def review_blockers(self) -> list[str]:
+        item, now = self.agenda_item, utcnow()
+        if not (item.meeting.is_announced and item.is_public and not item.is_withheld):
+            return [_("Consult only on a public item of an announced meeting.")]
+        if self.closes_at >= item.meeting.starts_at:
+            return [_("The comment period must close before the meeting starts.")]
+        if self.closes_at <= now:
+            return [_("The closing time has already passed.")]
+        # Residents get the period from now (or the opening) on, not the one on paper.
+        if (
+            self.closes_at - max(self.opens_at, now) < timedelta(days=MIN_PERIOD_DAYS)
+            and not (self.short_period_reason or "").strip()
+        ):
+            return [_("A period shorter than 30 days needs its reason.")]
+        return []
+
+    @property
+    def period_is_short(self) -> bool:
+        first_close = self.original_closes_at or self.closes_at
+        return first_close - self.opens_at < timedelta(days=MIN_PERIOD_DAYS)
+
+    def state_at(self, now: datetime) -> ConsultationState:
+        if self.review_state != ReviewState.APPROVED:
+            return ConsultationState.DRAFT
+        if self.feedback is not None and self.feedback.is_public:
+            return ConsultationState.FEEDBACK_PUBLISHED
+        if now < self.opens_at:
+            return ConsultationState.SCHEDULED
+        if now < self.closes_at:
+            return ConsultationState.OPEN
+        return ConsultationState.CLOSED
+
+    @property
+    def state(self) -> ConsultationState:
+        return self.state_at(utcnow())
+
+    def accepts_comments_at(self, now: datetime) -> bool:
+        """Open from the opening second up to, not including, the closing second."""
+        meeting, item = self.agenda_item.meeting, self.agenda_item
+        return (
+            self.review_state == ReviewState.APPROVED
+            and self.opens_at <= now < self.closes_at
+            and meeting.cancelled_at is None
+            and item.removed_at is None
+        )
+
+    @property
+    def year_of_opening(self) -> int:
+        return to_office_time(self.opens_at).year
+
+
+class ConsultationDocument(db.Model):
+    __tablename__ = "consultation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+    def public_url(self) -> str:
+        return url_for(
+            "consultations.consultation_document", document_id=self.id, name=self.original_name
+        )
+
+
+def new_comment_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits: the resident's private link
+
+
+class Comment(db.Model):
+    """A comment (意见). Never deleted: moderation publishes or rejects it with a reason."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_comment_token)
+    body: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(100))
+    show_name: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    community: Mapped[str | None] = mapped_column(String(100))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel), default=Channel.WEB)
+    status: Mapped[CommentStatus] = mapped_column(
+        string_enum(CommentStatus), default=CommentStatus.RECEIVED, index=True
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disposition: Mapped[Disposition | None] = mapped_column(string_enum(Disposition, length=20))
+    disposition_reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    suspected_automation: Mapped[bool] = mapped_column(Boolean, default=False)
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    consultation: Mapped[Consultation] = relationship()
+
+    @property
+    def public_name(self) -> str:
+        return self.name if self.show_name and self.name else _("A resident")
+
+    def status_url(self) -> str:
+        return public_link("consultations.comment_status", token=self.token)
+
+
+class FeedbackReport(Reviewable, db.Model):
+    """意见采纳情况: counts by disposition (fixed when published) and an editable summary."""
+
+    __tablename__ = "feedback_reports"
+    review_kind = "feedback_report"
+    review_kind_label = _l("Feedback report")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), unique=True)
+    summary: Mapped[str] = mapped_column(Text)  # Markdown
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="feedback")
+
+    @property
+    def review_title(self) -> str:
+        return f"{self.consultation.title} · {self.review_kind_label}"
+
+    @classmethod
+    def review_queue_options(cls) -> list[Any]:
+        return [selectinload(cls.author), selectinload(cls.consultation)]
+
+    def content_parts(self) -> list[object]:
+        """The report and every comment: moderating or answering one shapes the report."""
+        comments = db.session.scalars(
+            select(Comment).where(Comment.consultation_id == self.consultation_id)
+        ).all()
+        return [self, *comments]
+
+    def staff_url(self) -> str:
+        return url_for("consultation_staff.feedback", consultation_id=self.consultation_id)
+
+    def review_blockers(self) -> list[str]:
+        consultation = self.consultation
+        if utcnow() < consultation.closes_at:
+            return [_("The feedback report can be published only after the period closes.")]
+        counts = disposition_counts(consultation.id)
+        if counts["awaiting"]:
+            return [_("Moderate every comment first.")]
+        if counts["undecided"]:
+            return [_("Every published comment needs a disposition first.")]
+        return []
+
+    def on_published(self, actor: object) -> None:
+        self.counts = disposition_counts(self.consultation_id)
+
+
+def consultations_outlast_postponement(change: MeetingChange) -> list[str]:
+    """A meeting cannot move to before a consultation on one of its items closes."""
+    if change.kind != ChangeKind.POSTPONE or change.new_starts_at is None:
+        return []
+    late = db.session.scalar(
+        select(func.count(Consultation.id))
+        .join(Consultation.agenda_item)
+        .where(
+            AgendaItem.meeting_id == change.meeting_id,
+            Consultation.closes_at >= change.new_starts_at,
+        )
+    )
+    if late:
+        return [_("A consultation on this meeting closes after the new start; move it first.")]
+    return []
+
+
+def disposition_counts(consultation_id: int) -> dict[str, int]:
+    """Published comments counted by disposition, plus received/rejected totals."""
+    rows = db.session.execute(
+        select(Comment.status, Comment.disposition, func.count(Comment.id))
+        .where(Comment.consultation_id == consultation_id)
+        .group_by(Comment.status, Comment.disposition)
+    ).all()
+    counts = {d.value: 0 for d in Disposition} | {
+        "undecided": 0,
+        "received": 0,
+        "rejected": 0,
+        "awaiting": 0,
+    }
+    for status, disposition, number in rows:
+        counts["received"] += number
+        if status == CommentStatus.RECEIVED:
+            counts["awaiting"] += number
+        elif status == CommentStatus.REJECTED:
+            counts["rejected"] += number
+        elif status == CommentStatus.PUBLISHED:
+            counts[disposition.value if disposition else "undecided"] += number
+    return counts

@@ -1,0 +1,125 @@
+"""Meetings: drafts, and the proposed changes that are the only way an announced meeting changes."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from core.accounts.models import User
+from core.audit import record_change, snapshot
+from core.clock import utcnow
+from core.review import ReviewState
+from core.rules import RuleBroken
+from extensions import db
+from meetings.models import (
+    Body,
+    ChangeKind,
+    Meeting,
+    MeetingChange,
+)
+from meetings.operations.rules import (
+    CHANGE_FIELDS,
+    MEETING_FIELDS,
+    check_times,
+    ensure_agenda_open,
+    ensure_draft,
+)
+
+
+def create_meeting(body: Body, *, actor: User, **fields: object) -> Meeting:
+    check_times(fields["starts_at"], fields["ends_at"])
+    if not fields.get("venue"):
+        fields["venue"] = body.default_venue
+    meeting = Meeting(body=body, author=actor, **fields)
+    db.session.add(meeting)
+    db.session.flush()
+    record_change(
+        "meeting.create",
+        meeting,
+        actor=actor,
+        summary=f"Created meeting draft: {meeting.title}",
+        after=snapshot(meeting, *MEETING_FIELDS),
+    )
+    return meeting
+
+
+def update_meeting(meeting: Meeting, *, actor: User, **changes: object) -> None:
+    """Change a draft (or returned) meeting; announced ones change through `propose_change`."""
+    ensure_draft(meeting)
+    check_times(
+        changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at)
+    )
+    before = snapshot(meeting, *MEETING_FIELDS)
+    for field, value in changes.items():
+        if field not in MEETING_FIELDS:
+            raise TypeError(f"Unknown meeting field {field}")
+        setattr(meeting, field, value)
+    db.session.flush()
+    record_change(
+        "meeting.update",
+        meeting,
+        actor=actor,
+        summary=f"Edited meeting draft: {meeting.title}",
+        before=before,
+        after=snapshot(meeting, *MEETING_FIELDS),
+    )
+
+
+def propose_change(
+    meeting: Meeting, kind: ChangeKind, *, actor: User, **fields: object
+) -> MeetingChange:
+    """Prepare a public change of an announced meeting; it waits for review."""
+    if not meeting.is_announced:
+        raise RuleBroken(_("The meeting has not been announced; edit its draft instead."))
+    ensure_agenda_open(meeting)
+    reason = (fields.get("reason") or "").strip()
+    if kind in (ChangeKind.POSTPONE, ChangeKind.CANCEL) and not reason:
+        raise RuleBroken(_("Give the reason; it is shown to the public."))
+    if kind == ChangeKind.POSTPONE:
+        check_times(fields["new_starts_at"], fields["new_ends_at"])
+        if fields["new_starts_at"] <= utcnow():
+            raise RuleBroken(_("The new time must be in the future."))
+        fields["old_starts_at"] = meeting.starts_at
+    item = fields.get("agenda_item")
+    if kind in (ChangeKind.RETITLE_ITEM, ChangeKind.REMOVE_ITEM) and not (
+        item is not None and item.meeting_id == meeting.id and item.is_public
+    ):
+        raise RuleBroken(_("Only a public item of this meeting can be changed this way."))
+    if kind == ChangeKind.RETITLE_ITEM:
+        if item.is_withheld:
+            raise RuleBroken(_("A withheld item's title is not public and needs no notice."))
+        if not (fields.get("new_title") or "").strip():
+            raise RuleBroken(_("Enter the new title."))
+        fields["old_title"] = item.title
+    change = MeetingChange(meeting=meeting, kind=kind, author=actor, **fields)
+    change.reason = reason or None
+    db.session.add(change)
+    db.session.flush()
+    record_change(
+        "meeting_change.propose",
+        change,
+        actor=actor,
+        summary=f"Proposed {kind.value} for {meeting.title}",
+        after=snapshot(change, *CHANGE_FIELDS),
+    )
+    return change
+
+
+def withdraw_proposal(change: MeetingChange, *, actor: User) -> None:
+    """Drop a proposal that was never approved (an added item goes with it)."""
+    if change.review_state == ReviewState.APPROVED:
+        raise RuleBroken(_("An approved change cannot be withdrawn."))
+    record_change(
+        "meeting_change.withdraw",
+        change,
+        actor=actor,
+        summary=f"Withdrew proposed {change.kind.value} for {change.meeting.title}",
+        before=snapshot(change, *CHANGE_FIELDS),
+    )
+    item = change.agenda_item if change.kind == ChangeKind.ADD_ITEM else None
+    document = change.document if change.kind == ChangeKind.ADD_DOCUMENT else None
+    db.session.delete(change)
+    if item is not None and item.published_at is None:
+        item.meeting.agenda.remove(item)
+    if document is not None and document.published_at is None:
+        document.agenda_item.documents.remove(document)
+    db.session.flush()

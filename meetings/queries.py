@@ -1,0 +1,169 @@
+"""Read queries of meetings, shared by the public pages, the staff pages and open data:
+one query and one sort order for each list. Every public query starts from
+`Meeting.public()`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import abort, request
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import selectinload
+
+from core.clock import office_zone, to_office_time
+from core.extension_points import ExtensionPoint
+from core.review import ReviewState
+from extensions import db
+from meetings.models import (
+    AgendaItem,
+    Body,
+    BodyLevel,
+    LiveUpdate,
+    Meeting,
+    MeetingChange,
+    MeetingStatus,
+)
+
+PUBLIC_STATUSES = [status for status in MeetingStatus if status != MeetingStatus.DRAFT]
+
+
+@dataclass(frozen=True)
+class AgendaNote:
+    """A line shown under an agenda item by another part of the product."""
+
+    text: str
+    url: str | None = None
+    warning: bool = False
+
+
+# Packages that build on meetings (engagement: consultations and their feedback reports)
+# say here what they have to say about agenda items; meetings never imports them.
+AgendaNoteProvider = Callable[[list[AgendaItem], bool], dict[int, list[AgendaNote]]]
+agenda_note_providers: ExtensionPoint[AgendaNoteProvider] = ExtensionPoint("agenda_notes")
+
+
+def agenda_notes(items: list[AgendaItem], *, public: bool) -> dict[int, list[AgendaNote]]:
+    notes: dict[int, list[AgendaNote]] = defaultdict(list)
+    for provider in agenda_note_providers.contributions():
+        for item_id, entries in provider(items, public).items():
+            notes[item_id].extend(entries)
+    return notes
+
+
+def meeting_status_condition(status: MeetingStatus, now: datetime) -> Any:
+    """The SQL condition for a public status, matching `Meeting.status_at`."""
+    active = and_(Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_(None))
+    return {
+        MeetingStatus.CANCELLED: Meeting.cancelled_at.is_not(None),
+        MeetingStatus.CONCLUDED: and_(
+            Meeting.cancelled_at.is_(None), Meeting.concluded_at.is_not(None)
+        ),
+        MeetingStatus.HELD: and_(active, Meeting.ends_at <= now),
+        MeetingStatus.LIVE: and_(active, Meeting.starts_at <= now, Meeting.ends_at > now),
+        MeetingStatus.POSTPONED: and_(
+            active, Meeting.starts_at > now, Meeting.original_starts_at.is_not(None)
+        ),
+        MeetingStatus.ANNOUNCED: and_(
+            active, Meeting.starts_at > now, Meeting.original_starts_at.is_(None)
+        ),
+        MeetingStatus.DRAFT: Meeting.review_state != ReviewState.APPROVED,
+    }[status]
+
+
+def public_meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting residents may see: approved by review, otherwise it does not exist."""
+    meeting = db.session.scalar(
+        Meeting.public()
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.agenda).selectinload(AgendaItem.documents))
+    )
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def meeting_filters() -> dict[str, str]:
+    return {
+        key: request.args.get(key, "").replace("\x00", "").strip()
+        for key in ("body", "level", "year", "status")
+    }
+
+
+def upcoming_first(now: datetime) -> tuple:
+    """Live and upcoming meetings first, soonest first; then past ones, latest first."""
+    upcoming_start = case((Meeting.ends_at >= now, Meeting.starts_at), else_=None)
+    return (upcoming_start.asc().nulls_last(), Meeting.starts_at.desc(), Meeting.id.desc())
+
+
+def public_meetings(filters: dict[str, str], now: datetime) -> Select:
+    """Public meetings narrowed by the list's filters (unknown values are ignored), in the
+    list's order: the page and the API."""
+    query = Meeting.public()
+    if filters["body"]:
+        query = query.join(Meeting.body).where(Body.slug == filters["body"])
+    if filters["level"] in {level.value for level in BodyLevel}:
+        query = query.where(Meeting.body.has(Body.level == BodyLevel(filters["level"])))
+    if re.fullmatch(r"(19|20|21)[0-9]{2}", filters["year"]):
+        local_start = datetime(int(filters["year"]), 1, 1, tzinfo=office_zone())
+        local_end = datetime(int(filters["year"]) + 1, 1, 1, tzinfo=office_zone())
+        query = query.where(Meeting.starts_at >= local_start, Meeting.starts_at < local_end)
+    if filters["status"] in {status.value for status in PUBLIC_STATUSES}:
+        query = query.where(meeting_status_condition(MeetingStatus(filters["status"]), now))
+    return query.order_by(*upcoming_first(now))
+
+
+def upcoming_meetings(now: datetime, limit: int) -> list[Meeting]:
+    """Public meetings that have not ended, soonest first (the home page)."""
+    return db.session.scalars(
+        Meeting.public().where(Meeting.ends_at >= now).order_by(Meeting.starts_at).limit(limit)
+    ).all()
+
+
+def filter_choices() -> dict[str, list]:
+    # Years in office time (a meeting at 05:00 on 1 January belongs to the new year).
+    starts = db.session.scalars(
+        select(Meeting.starts_at).where(Meeting.review_state == ReviewState.APPROVED)
+    )
+    years = sorted({to_office_time(start).year for start in starts}, reverse=True)
+    return {
+        "bodies": db.session.scalars(select(Body).order_by(Body.level, Body.name)).all(),
+        "levels": list(BodyLevel),
+        "years": years,
+        "statuses": PUBLIC_STATUSES,
+    }
+
+
+def public_changes(meeting: Meeting) -> list[MeetingChange]:
+    return db.session.scalars(
+        MeetingChange.public()
+        .where(MeetingChange.meeting_id == meeting.id)
+        .order_by(MeetingChange.published_at)
+    ).all()
+
+
+def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:
+    return db.session.scalars(
+        select(LiveUpdate)
+        .where(LiveUpdate.meeting_id == meeting.id, LiveUpdate.withdrawn_at.is_(None))
+        .order_by(LiveUpdate.posted_at.desc(), LiveUpdate.id.desc())
+    ).all()
+
+
+def live_version(meeting: Meeting) -> str:
+    """Changes whenever the public live feed would look different."""
+    row = db.session.execute(
+        select(
+            func.count(LiveUpdate.id),
+            func.max(LiveUpdate.posted_at),
+            func.max(LiveUpdate.edited_at),
+            func.max(LiveUpdate.withdrawn_at),
+        ).where(LiveUpdate.meeting_id == meeting.id)
+    ).one()
+    seed = f"{meeting.id}|{meeting.revision}|{meeting.status.value}|{row}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:20]

@@ -1,1 +1,0 @@
-"""Staff accounts: roles, sign-in, and the permissions each role carries."""

@@ -29,9 +29,11 @@ run: db-upgrade
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Style, and the import direction core <- meetings <- engagement (pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

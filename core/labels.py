@@ -1,23 +1,29 @@
-"""Enums whose members people read: each enum declares its own translated labels."""
+"""Enums whose members people read: each member carries its translated label.
+
+    class BodyLevel(LabelledEnum):
+        DISTRICT = "district", _l("District")
+
+`BodyLevel.DISTRICT.value` is what is stored ("district"); `.label` is what is shown, in
+the reader's language.
+"""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from typing import Any
 
 
 class LabelledEnum(enum.StrEnum):
-    """An enum stored as its string value and shown by its translated label.
+    """A string enum whose members are declared as `NAME = "value", lazy_label`."""
 
-    A subclass defines `labels()`, mapping each member to a lazy translation, next to the
-    members themselves, so no shared table has to be extended from elsewhere.
-    """
+    _label: Any
 
-    @classmethod
-    def labels(cls) -> Mapping[Any, Any]:
-        raise NotImplementedError(f"{cls.__name__} must define labels()")
+    def __new__(cls, value: str, label: Any) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
 
     @property
     def label(self) -> str:
-        return str(type(self).labels()[self])
+        return str(self._label)

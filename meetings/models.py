@@ -29,77 +29,37 @@ if TYPE_CHECKING:
 
 
 class BodyLevel(LabelledEnum):
-    DISTRICT = "district"
-    DEPARTMENT = "department"
-    STREET = "street"
-
-    @classmethod
-    def labels(cls) -> dict[BodyLevel, object]:
-        return {
-            cls.DISTRICT: _l("District"),
-            cls.DEPARTMENT: _l("Department"),
-            cls.STREET: _l("Street office"),
-        }
+    DISTRICT = "district", _l("District")
+    DEPARTMENT = "department", _l("Department")
+    STREET = "street", _l("Street office")
 
 
 class MeetingStatus(LabelledEnum):
     """What the public sees; derived from the meeting's facts and the clock."""
 
-    DRAFT = "draft"
-    ANNOUNCED = "announced"
-    POSTPONED = "postponed"
-    LIVE = "live"
-    HELD = "held"
-    CONCLUDED = "concluded"
-    CANCELLED = "cancelled"
-
-    @classmethod
-    def labels(cls) -> dict[MeetingStatus, object]:
-        return {
-            cls.DRAFT: _l("Not announced"),
-            cls.ANNOUNCED: _l("Announced"),
-            cls.POSTPONED: _l("Postponed"),
-            cls.LIVE: _l("Live now"),
-            cls.HELD: _l("Held"),
-            cls.CONCLUDED: _l("Concluded"),
-            cls.CANCELLED: _l("Cancelled"),
-        }
+    DRAFT = "draft", _l("Not announced")
+    ANNOUNCED = "announced", _l("Announced")
+    POSTPONED = "postponed", _l("Postponed")
+    LIVE = "live", _l("Live now")
+    HELD = "held", _l("Held")
+    CONCLUDED = "concluded", _l("Concluded")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Visibility(LabelledEnum):
-    PUBLIC = "public"
-    WITHHELD = "withheld"
-
-    @classmethod
-    def labels(cls) -> dict[Visibility, object]:
-        return {
-            cls.PUBLIC: _l("Public"),
-            cls.WITHHELD: _l("Withheld from the public"),
-        }
+    PUBLIC = "public", _l("Public")
+    WITHHELD = "withheld", _l("Withheld from the public")
 
 
 class ChangeKind(LabelledEnum):
-    POSTPONE = "postpone"
-    CANCEL = "cancel"
-    CONCLUDE = "conclude"
-    ADD_ITEM = "add_item"
-    REMOVE_ITEM = "remove_item"
-    RETITLE_ITEM = "retitle_item"
-    REORDER = "reorder"
-    ADD_DOCUMENT = "add_document"
-
-    @classmethod
-    def labels(cls) -> dict[ChangeKind, object]:
-        return {
-            cls.POSTPONE: _l("Postponed"),
-            cls.CANCEL: _l("Cancelled"),
-            cls.CONCLUDE: _l("Concluded"),
-            cls.ADD_ITEM: _l("Agenda item added"),
-            cls.REMOVE_ITEM: _l("Agenda item removed"),
-            cls.RETITLE_ITEM: _l("Agenda item retitled"),
-            cls.REORDER: _l("Agenda reordered"),
-            cls.ADD_DOCUMENT: _l("Document added"),
-        }
+    POSTPONE = "postpone", _l("Postponed")
+    CANCEL = "cancel", _l("Cancelled")
+    CONCLUDE = "conclude", _l("Concluded")
+    ADD_ITEM = "add_item", _l("Agenda item added")
+    REMOVE_ITEM = "remove_item", _l("Agenda item removed")
+    RETITLE_ITEM = "retitle_item", _l("Agenda item retitled")
+    REORDER = "reorder", _l("Agenda reordered")
+    ADD_DOCUMENT = "add_document", _l("Document added")
 
 
 class Body(db.Model):

@@ -20,17 +20,9 @@ MIN_PASSWORD_LENGTH = 12
 
 
 class Role(LabelledEnum):
-    ADMIN = "admin"
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-
-    @classmethod
-    def labels(cls) -> dict[Role, object]:
-        return {
-            cls.ADMIN: _l("Administrator"),
-            cls.EDITOR: _l("Editor"),
-            cls.REVIEWER: _l("Reviewer"),
-        }
+    ADMIN = "admin", _l("Administrator")
+    EDITOR = "editor", _l("Editor")
+    REVIEWER = "reviewer", _l("Reviewer")
 
 
 class Permission(enum.StrEnum):

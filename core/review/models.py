@@ -26,19 +26,10 @@ if TYPE_CHECKING:
 
 
 class ReviewState(LabelledEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-    @classmethod
-    def labels(cls) -> dict[ReviewState, object]:
-        return {
-            cls.DRAFT: _l("Draft"),
-            cls.SUBMITTED: _l("Awaiting review"),
-            cls.APPROVED: _l("Approved and public"),
-            cls.RETURNED: _l("Returned for changes"),
-        }
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Awaiting review")
+    APPROVED = "approved", _l("Approved and public")
+    RETURNED = "returned", _l("Returned for changes")
 
 
 # kind (as used in staff addresses) -> model class; filled by `Reviewable` subclasses.

@@ -34,68 +34,45 @@ MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 
 MAX_COMMENT_LENGTH = 5000
 
 
-class ConsultationState(LabelledEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    OPEN = "open"
-    CLOSED = "closed"
-    FEEDBACK_PUBLISHED = "feedback_published"
+def is_short_period(opens_at: datetime, closes_at: datetime) -> bool:
+    """Shorter than the law's norm for a comment period."""
+    return closes_at - opens_at < timedelta(days=MIN_PERIOD_DAYS)
 
-    @classmethod
-    def labels(cls) -> dict[ConsultationState, object]:
-        return {
-            cls.DRAFT: _l("Not yet public"),
-            cls.SCHEDULED: _l("Opens soon"),
-            cls.OPEN: _l("Open for comment"),
-            cls.CLOSED: _l("Closed"),
-            cls.FEEDBACK_PUBLISHED: _l("Feedback published"),
-        }
+
+def short_period_refusal(opens_at: datetime, closes_at: datetime, reason: str | None) -> str | None:
+    """Why a period cannot go ahead as it stands: shorter than the norm without its public
+    reason (Art. 15). None when it may."""
+    if is_short_period(opens_at, closes_at) and not (reason or "").strip():
+        return _("A period shorter than %(days)d days needs its reason.", days=MIN_PERIOD_DAYS)
+    return None
+
+
+class ConsultationState(LabelledEnum):
+    DRAFT = "draft", _l("Not yet public")
+    SCHEDULED = "scheduled", _l("Opens soon")
+    OPEN = "open", _l("Open for comment")
+    CLOSED = "closed", _l("Closed")
+    FEEDBACK_PUBLISHED = "feedback_published", _l("Feedback published")
 
 
 class CommentStatus(LabelledEnum):
-    RECEIVED = "received"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-
-    @classmethod
-    def labels(cls) -> dict[CommentStatus, object]:
-        return {
-            cls.RECEIVED: _l("Received, awaiting moderation"),
-            cls.PUBLISHED: _l("Published"),
-            cls.REJECTED: _l("Not published"),
-        }
+    RECEIVED = "received", _l("Received, awaiting moderation")
+    PUBLISHED = "published", _l("Published")
+    REJECTED = "rejected", _l("Not published")
 
 
 class Channel(LabelledEnum):
-    WEB = "web"
-    LETTER = "letter"
-    PHONE = "phone"
-    EMAIL = "email"
-
-    @classmethod
-    def labels(cls) -> dict[Channel, object]:
-        return {
-            cls.WEB: _l("This website"),
-            cls.LETTER: _l("Letter"),
-            cls.PHONE: _l("Phone"),
-            cls.EMAIL: _l("Email"),
-        }
+    WEB = "web", _l("This website")
+    LETTER = "letter", _l("Letter")
+    PHONE = "phone", _l("Phone")
+    EMAIL = "email", _l("Email")
 
 
 class Disposition(LabelledEnum):
-    ADOPTED = "adopted"
-    PARTLY_ADOPTED = "partly_adopted"
-    NOT_ADOPTED = "not_adopted"
-    OUT_OF_SCOPE = "out_of_scope"
-
-    @classmethod
-    def labels(cls) -> dict[Disposition, object]:
-        return {
-            cls.ADOPTED: _l("Adopted"),
-            cls.PARTLY_ADOPTED: _l("Partly adopted"),
-            cls.NOT_ADOPTED: _l("Not adopted"),
-            cls.OUT_OF_SCOPE: _l("Outside the scope of the draft"),
-        }
+    ADOPTED = "adopted", _l("Adopted")
+    PARTLY_ADOPTED = "partly_adopted", _l("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _l("Not adopted")
+    OUT_OF_SCOPE = "out_of_scope", _l("Outside the scope of the draft")
 
 
 class Consultation(Reviewable, db.Model):
@@ -159,17 +136,14 @@ class Consultation(Reviewable, db.Model):
         if self.closes_at <= now:
             return [_("The closing time has already passed.")]
         # Residents get the period from now (or the opening) on, not the one on paper.
-        if (
-            self.closes_at - max(self.opens_at, now) < timedelta(days=MIN_PERIOD_DAYS)
-            and not (self.short_period_reason or "").strip()
-        ):
-            return [_("A period shorter than 30 days needs its reason.")]
-        return []
+        short = short_period_refusal(
+            max(self.opens_at, now), self.closes_at, self.short_period_reason
+        )
+        return [short] if short else []
 
     @property
     def period_is_short(self) -> bool:
-        first_close = self.original_closes_at or self.closes_at
-        return first_close - self.opens_at < timedelta(days=MIN_PERIOD_DAYS)
+        return is_short_period(self.opens_at, self.original_closes_at or self.closes_at)
 
     def state_at(self, now: datetime) -> ConsultationState:
         if self.review_state != ReviewState.APPROVED:

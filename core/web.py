@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import nh3
 from flask import (
     Blueprint,
     Flask,
@@ -29,12 +28,11 @@ from flask import (
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from core.clock import to_office_time
+from core.markdown import render_markdown
 from extensions import babel, db
 
 bp = Blueprint("site", __name__)
@@ -138,53 +136,6 @@ def filesize(size: int) -> str:
         if size < 1024 * 1024
         else (format_decimal(size / 1024 / 1024, "#,##0.0") + " MB")
     )
-
-
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "code",
-    "pre",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "hr",
-}
-
-
-def render_markdown(text: str | None) -> Markup:
-    """Markdown from staff as safe HTML: raw HTML is not rendered, the result is sanitized
-    (nh3), and links may only be http(s) or mailto."""
-    # Headings in a document start below the page's own section headings.
-    html = re.sub(
-        r"<(/?)h([1-5])>",
-        lambda match: f"<{match.group(1)}h{int(match.group(2)) + 1}>",
-        _markdown.render(text or ""),
-    )
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)  # noqa: S704  (sanitized by nh3 just above)
 
 
 def set_security_headers(response: Response) -> Response:

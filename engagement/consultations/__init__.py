@@ -18,12 +18,16 @@ from meetings.queries import agenda_note_providers
 
 def register(app: Flask) -> None:
     from engagement.consultations import api, cli, staff_views, views  # noqa: F401
-    from engagement.consultations.models import consultations_outlast_postponement
+    from engagement.consultations.models import (
+        MIN_PERIOD_DAYS,
+        consultations_outlast_postponement,
+    )
     from engagement.consultations.queries import consultation_notes
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
     app.cli.add_command(cli.purge_personal_data_cli)
+    app.jinja_env.globals["min_period_days"] = MIN_PERIOD_DAYS
     staff_menu.register(
         app,
         MenuEntry(

@@ -18,7 +18,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from core.forms import DATETIME_FORMAT, BaseForm, public_reason, reasonable_year
-from engagement.consultations.models import MAX_COMMENT_LENGTH, Channel, Disposition
+from engagement.consultations.models import (
+    MAX_COMMENT_LENGTH,
+    MIN_PERIOD_DAYS,
+    Channel,
+    Disposition,
+)
 
 
 class CommentForm(BaseForm):
@@ -96,11 +101,11 @@ class ConsultationForm(BaseForm):
     closes_at = DateTimeLocalField(
         _l("Closes (office time)"),
         format=DATETIME_FORMAT,
-        description=_l("Normally at least 30 days after opening."),
+        description=_l("Normally at least %(days)d days after opening.", days=MIN_PERIOD_DAYS),
         validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
     )
     short_period_reason = TextAreaField(
-        _l("Reason for a period shorter than 30 days (shown publicly)"),
+        _l("Reason for a period shorter than %(days)d days (shown publicly)", days=MIN_PERIOD_DAYS),
         validators=[Optional(), Length(max=2000)],
     )
 

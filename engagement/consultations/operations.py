@@ -20,7 +20,6 @@ from core.outbox import queue_mail
 from core.review import ReviewState
 from core.rules import RuleBroken
 from engagement.consultations.models import (
-    MIN_PERIOD_DAYS,
     Channel,
     Comment,
     CommentStatus,
@@ -29,6 +28,7 @@ from engagement.consultations.models import (
     Disposition,
     FeedbackReport,
     disposition_counts,
+    short_period_refusal,
 )
 from extensions import db
 from meetings.models import AgendaItem
@@ -51,11 +51,9 @@ def _check_period(item: AgendaItem, fields: dict[str, object]) -> None:
         raise RuleBroken(_("The period must close after it opens."), "closes_at")
     if closes_at >= item.meeting.starts_at:
         raise RuleBroken(_("The comment period must close before the meeting starts."), "closes_at")
-    short = closes_at - opens_at < timedelta(days=MIN_PERIOD_DAYS)
-    if short and not (fields.get("short_period_reason") or "").strip():
-        raise RuleBroken(
-            _("A period shorter than 30 days needs its reason."), "short_period_reason"
-        )
+    short = short_period_refusal(opens_at, closes_at, fields.get("short_period_reason"))
+    if short:
+        raise RuleBroken(short, "short_period_reason")
 
 
 def _ensure_feedback_open(consultation: Consultation) -> None:

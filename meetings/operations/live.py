@@ -33,7 +33,11 @@ def post_live_update(
         raise RuleBroken(_("Live updates are for announced meetings that take place."))
     if utcnow() < meeting.starts_at - LIVE_UPDATES_OPEN_BEFORE or meeting.concluded_at is not None:
         raise RuleBroken(
-            _("Live updates can be posted from 30 minutes before the start until it is concluded.")
+            _(
+                "Live updates can be posted from %(minutes)d minutes before the start until it is "
+                "concluded.",
+                minutes=LIVE_UPDATES_OPEN_BEFORE // timedelta(minutes=1),
+            )
         )
     update = LiveUpdate(
         meeting=meeting,

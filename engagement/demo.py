@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core.accounts import operations as staff_operations
 from core.accounts.models import Role, User
+from core.runner import run_command
 from engagement.consultations.demo import load_consultations_demo
 from extensions import db
 from meetings.demo import load_meetings_demo
@@ -41,8 +42,7 @@ def demo_cli() -> None:
     """Load demo data the first time, then print the demo staff logins."""
     if current_app.config["SUNSHINE_ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production.")
-    if load_demo():
-        db.session.commit()
+    if run_command(load_demo):
         click.echo("Demo data loaded.")
     else:
         click.echo("Data already present; nothing loaded.")

@@ -122,8 +122,8 @@ def comment_submit(consultation_id: int) -> Response:
                 then=_receipt_page,
             )
         except IntegrityError:
-            # The same form arrived twice at the same moment: the other request stored it.
-            db.session.rollback()
+            # The same form arrived twice at the same moment: the other request stored it
+            # (the runner has rolled this one back).
             comment = db.session.scalar(
                 select(Comment).where(Comment.submission_key == form.submission_key.data)
             )

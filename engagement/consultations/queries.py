@@ -14,7 +14,7 @@ from core.review import ReviewState
 from core.web import query_int
 from engagement.consultations.models import Comment, CommentStatus, Consultation
 from extensions import db
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Meeting
 from meetings.queries import AgendaNote
 
 COMMENTS_PER_PAGE = 50
@@ -49,6 +49,22 @@ def open_consultations(now: datetime, limit: int) -> list[Consultation]:
         .options(selectinload(Consultation.feedback))
         .order_by(Consultation.closes_at)
         .limit(limit)
+    ).all()
+
+
+def items_awaiting_consultation(now: datetime) -> list[AgendaItem]:
+    """Major-decision items of meetings that have not started and have no consultation yet:
+    what a new consultation can be about."""
+    return db.session.scalars(
+        select(AgendaItem)
+        .join(AgendaItem.meeting)
+        .where(
+            AgendaItem.is_major_decision.is_(True),
+            AgendaItem.removed_at.is_(None),
+            Meeting.starts_at > now,
+            AgendaItem.id.not_in(select(Consultation.agenda_item_id)),
+        )
+        .order_by(Meeting.starts_at, AgendaItem.position)
     ).all()
 
 

@@ -27,28 +27,14 @@ from engagement.consultations.models import (
     Consultation,
     disposition_counts,
 )
-from engagement.consultations.queries import comment_counts
+from engagement.consultations.queries import comment_counts, items_awaiting_consultation
 from engagement.consultations.staff_views import bp, consultation_or_404
 from extensions import db
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem
 
 
-def _item_choices(current: Consultation | None) -> list[tuple[int, str]]:
-    """Major-decision items of meetings that have not started, without a consultation."""
-    taken = select(Consultation.agenda_item_id)
-    if current is not None:
-        taken = taken.where(Consultation.id != current.id)
-    items = db.session.scalars(
-        select(AgendaItem)
-        .join(AgendaItem.meeting)
-        .where(
-            AgendaItem.is_major_decision.is_(True),
-            AgendaItem.removed_at.is_(None),
-            Meeting.starts_at > utcnow(),
-            AgendaItem.id.not_in(taken),
-        )
-        .order_by(Meeting.starts_at, AgendaItem.position)
-    ).all()
+def _item_choices() -> list[tuple[int, str]]:
+    items = items_awaiting_consultation(utcnow())
     return [(item.id, f"{item.meeting.title} · {item.title}") for item in items]
 
 
@@ -79,7 +65,7 @@ def consultations() -> Response:
 @permission_required(Permission.EDIT)
 def consultation_new() -> Response:
     form = ConsultationForm()
-    form.agenda_item_id.choices = _item_choices(None)
+    form.agenda_item_id.choices = _item_choices()
     if request.method == "GET" and request.args.get("item"):
         form.agenda_item_id.data = query_int("item")
     if form.validate_on_submit():

@@ -23,7 +23,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
@@ -243,7 +242,7 @@ def healthz() -> tuple[Response, int]:
 def choose_language() -> Response:
     """Remember the chosen language in a cookie and go back to the page."""
     language = request.form.get("language", "")
-    back = safe_next_url(request.form.get("next"), url_for("engagement.home"))
+    back = safe_next_url(request.form.get("next"), request.script_root + "/")
     response = redirect(back, code=303)
     if language in LANGUAGES:
         response.set_cookie(

@@ -40,7 +40,10 @@ def attempt(operation: Callable[[], T]) -> T:
 def show_refusal(form: FlaskForm, refusal: RuleBroken) -> None:
     """Put a refusal's message next to its field, or at the top of the form."""
     field = getattr(form, refusal.field, None) if refusal.field else None
-    (field.errors if field is not None else form.form_errors).append(str(refusal))
+    if field is None:
+        form.form_errors.append(str(refusal))
+    else:  # a field not validated yet holds its errors in a tuple
+        field.errors = [*field.errors, str(refusal)]
 
 
 def form_status(form: FlaskForm) -> int:

@@ -3,6 +3,7 @@ public facts are in it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,9 +15,10 @@ from referencing.jsonschema import DRAFT202012
 from core import review
 from core.accounts.models import Role
 from core.clock import utcnow
+from core.files import StoredFile
 from extensions import db
 from meetings import operations
-from meetings.models import ChangeKind, Meeting, Visibility
+from meetings.models import BodyLevel, ChangeKind, Meeting, Visibility
 
 
 @pytest.fixture
@@ -26,10 +28,12 @@ def spec(client):
     return document
 
 
+def response_schema(spec: dict, path: str, status: str = "200") -> dict:
+    return spec["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
+
+
 def validator_for(spec: dict, path: str, status: str = "200") -> Draft202012Validator:
-    schema = spec["paths"][path]["get"]["responses"][status]["content"]["application/json"][
-        "schema"
-    ]
+    schema = response_schema(spec, path, status)
     resource = Resource.from_contents(spec, default_specification=DRAFT202012)
     registry = Registry().with_resource("urn:spec", resource)
     rooted = {"$ref": "urn:spec#" + schema["$ref"].removeprefix("#")}
@@ -185,3 +189,139 @@ def test_consultations_validate_and_carry_counts_and_feedback(
     missing = client.get("/api/v1/consultations/999999")
     validator_for(spec, "/api/v1/consultations/{id}", "404").validate(missing.json)
     assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+
+
+# The document cannot drift from what is served --------------------------------------
+
+
+def schema_of(spec: dict, schema: dict) -> dict:
+    """`schema` with its `$ref` to a component followed."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def query_parameters(spec: dict, path: str) -> dict[str, dict]:
+    parameters = spec["paths"][path]["get"]["parameters"]
+    return {p["name"]: p["schema"] for p in parameters if p["in"] == "query"}
+
+
+def demo_addresses(client) -> list[tuple[str, str]]:
+    """(address, documented path) for every API response the demo data gives: each list
+    page by page at several sizes and with each filter, and every meeting and consultation
+    by id, public or not."""
+    from engagement.consultations.models import Consultation
+    from meetings.queries import PUBLIC_STATUSES
+
+    addresses = []
+    for path in ("/api/v1/meetings", "/api/v1/consultations"):
+        for per_page in (1, 5, 100, 101, 5000):
+            pages = client.get(f"{path}?per_page={per_page}").json["pages"]
+            for page in range(1, pages + 2):  # and one past the end
+                addresses.append((f"{path}?per_page={per_page}&page={page}", path))
+    filters = [f"level={level.value}" for level in BodyLevel]
+    filters += [f"status={status.value}" for status in PUBLIC_STATUSES]
+    filters += ["year=2026", "body=district-executive", "status=draft", "per_page=0"]
+    addresses += [(f"/api/v1/meetings?{f}", "/api/v1/meetings") for f in filters]
+    for model, path in (
+        (Meeting, "/api/v1/meetings/{id}"),
+        (Consultation, "/api/v1/consultations/{id}"),
+    ):
+        ids = db.session.scalars(db.select(model.id).order_by(model.id)).all()
+        prefix = path.removesuffix("{id}")
+        addresses += [(f"{prefix}{i}", path) for i in [*ids, 999999]]
+    return addresses
+
+
+def test_every_demo_response_validates_against_its_path_in_the_document(client, spec):
+    from engagement.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    seen = {}
+    for address, path in demo_addresses(client):
+        response = client.get(address)
+        status = str(response.status_code)
+        assert status in spec["paths"][path]["get"]["responses"], address
+        validator_for(spec, path, status).validate(response.json)
+        seen.setdefault(path, set()).add(status)
+    assert seen == {
+        "/api/v1/meetings": {"200"},
+        "/api/v1/meetings/{id}": {"200", "404"},
+        "/api/v1/consultations": {"200"},
+        "/api/v1/consultations/{id}": {"200", "404"},
+    }
+    served = client.get("/api/v1/meetings?per_page=100").json["items"]
+    assert {item["status"] for item in served} >= {"announced", "postponed", "cancelled"}
+
+
+def test_documents_and_live_images_validate(client, spec, make_meeting, reviewer):
+    meeting = make_meeting(starts_at=utcnow() - timedelta(minutes=5))
+    stored = StoredFile("a1b2.pdf", "实施方案.pdf", "application/pdf", 2048)
+    operations.attach_item_document(meeting.agenda[0], stored, actor=meeting.author)
+    review.submit_for_review(meeting, actor=meeting.author)
+    review.approve(meeting, actor=reviewer)
+    photo = StoredFile("c3d4.png", "现场.png", "image/png", 512)
+    operations.post_live_update(
+        meeting, text="会议开始", agenda_item=None, image=photo, actor=meeting.author
+    )
+    db.session.commit()
+    body = client.get(f"/api/v1/meetings/{meeting.id}").json
+    validator_for(spec, "/api/v1/meetings/{id}").validate(body)
+    document = body["agenda"][0]["documents"][0]
+    assert document["name"] == "实施方案.pdf" and document["url"].startswith("http://localhost/")
+    assert body["live_updates"][0]["image_url"].startswith("http://localhost/")
+
+
+def test_every_api_route_is_in_the_document_and_nothing_else(app, spec):
+    served = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
+    }
+    assert served == set(spec["paths"])
+
+
+def test_consultations_per_page_is_documented_at_most_100_and_capped_there(client, spec):
+    from core.api import MAX_PER_PAGE
+
+    assert MAX_PER_PAGE == 100
+    documented = query_parameters(spec, "/api/v1/consultations")["per_page"]
+    assert documented["minimum"] == 1 and documented["maximum"] == 100
+    page = schema_of(spec, response_schema(spec, "/api/v1/consultations"))
+    assert page["properties"]["per_page"]["maximum"] == 100
+    for asked in (100, 101, 5000):
+        assert client.get(f"/api/v1/consultations?per_page={asked}").json["per_page"] == 100
+    assert client.get("/api/v1/consultations?per_page=7").json["per_page"] == 7
+
+
+def test_enum_fields_document_exactly_the_values_the_code_takes(spec):
+    from engagement.consultations.models import ConsultationState, Disposition
+    from meetings.models import MeetingStatus
+
+    schemas = spec["components"]["schemas"]
+
+    def enum(model: str, field: str) -> list[str]:
+        return schema_of(spec, schemas[model]["properties"][field])["enum"]
+
+    assert enum("Change", "kind") == [kind.value for kind in ChangeKind]
+    assert enum("Body", "level") == [level.value for level in BodyLevel]
+    public_statuses = [s.value for s in MeetingStatus if s != MeetingStatus.DRAFT]
+    assert enum("MeetingSummary", "status") == enum("Meeting", "status") == public_statuses
+    assert query_parameters(spec, "/api/v1/meetings")["status"]["enum"] == public_statuses
+    assert query_parameters(spec, "/api/v1/meetings")["level"]["enum"] == [
+        level.value for level in BodyLevel
+    ]
+    assert enum("Consultation", "state") == [
+        s.value for s in ConsultationState if s != ConsultationState.DRAFT
+    ]
+    counts = schema_of(spec, schema_of(spec, schemas["Feedback"])["properties"]["counts"])
+    assert sorted(counts["properties"]) == sorted(counts["required"])
+    assert sorted(counts["properties"]) == sorted(d.value for d in Disposition)
+
+
+def test_every_shape_sends_all_its_fields_and_nothing_else(spec):
+    for name, schema in spec["components"]["schemas"].items():
+        if schema.get("type") == "object":
+            assert schema["additionalProperties"] is False, name
+            assert sorted(schema["required"]) == sorted(schema["properties"]), name

@@ -30,8 +30,7 @@ from werkzeug.serving import make_server
 from core import review
 from core.accounts.models import Role
 from extensions import db
-
-from .conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

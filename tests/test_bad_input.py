@@ -1,5 +1,8 @@
 """Nothing a person can send makes a server error: every route of the app, on the demo
-data, gets empty forms, nonsense and the same form twice, as each role and as a resident."""
+data, gets empty forms, nonsense and the same form twice, as each role and as a resident.
+
+At the top of tests/, like `test_access.py`: it walks the routes of the assembled app and
+needs the demo data of every part (`engagement.demo`)."""
 
 from __future__ import annotations
 

@@ -315,7 +315,7 @@ class TestModeration:
     def test_thousand_comments_are_paginated_with_constant_queries(
         self, client, auth, make_consultation, major_item
     ):
-        from .test_query_counts import queries_for
+        from tests.responses import queries_for
 
         consultation = make_consultation()
         now = utcnow()
@@ -439,6 +439,27 @@ class TestExport:
             )
             == 1
         )
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True}
+
+    @pytest.fixture
+    def open_consultation(self, make_consultation):
+        return make_consultation()
+
+    def test_too_many_comments_from_one_address_keep_the_text(self, client, open_consultation):
+        url = f"/consultations/{open_consultation.id}/comments"
+        data = {**COMMENT, "email": ""}
+        for _ in range(5):
+            assert client.post(url, data=data).status_code == 303
+        response = client.post(url, data={**data, "body": "第六条意见，不能丢"})
+        assert response.status_code == 429
+        page = BeautifulSoup(response.data, "html.parser")
+        assert page.find("textarea", {"name": "body"}).get_text().strip() == "第六条意见，不能丢"
+        assert "请稍等几分钟再提交" in page.find(id="error-summary").get_text()
 
 
 class TestExpiredForm:

@@ -14,8 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from app import create_app
 from config import normalise_database_url
 from extensions import db
-
-from .conftest import POSTGRES_URL, config_for_tests, requires_postgres
+from tests.conftest import POSTGRES_URL, config_for_tests, requires_postgres
 
 
 def migrate_and_describe(url: str) -> dict[str, dict[str, tuple[str, bool]]]:

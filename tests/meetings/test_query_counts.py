@@ -4,10 +4,7 @@ the amount of data (no query per row)."""
 from __future__ import annotations
 
 import secrets
-from contextlib import contextmanager
 from datetime import timedelta
-
-from sqlalchemy import event
 
 from core import review
 from core.accounts.models import Role
@@ -15,21 +12,7 @@ from core.clock import utcnow
 from extensions import db
 from meetings import operations
 from meetings.models import AgendaDocument, AgendaItem, ChangeKind
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.responses import queries_for
 
 
 def build(make_meeting, make_user, meetings: int, items: int) -> int:
@@ -77,13 +60,6 @@ def build(make_meeting, make_user, meetings: int, items: int) -> int:
     return last.id
 
 
-def queries_for(client, url: str) -> int:
-    client.get(url)  # warm up caches that are not per request
-    with count_queries() as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
-
-
 def test_meeting_list_query_count_does_not_grow(client, make_meeting, make_user):
     build(make_meeting, make_user, meetings=2, items=2)
     small = queries_for(client, "/meetings/")
@@ -103,19 +79,3 @@ def test_meeting_page_query_count_does_not_grow(client, make_meeting, make_user)
         client, f"/api/v1/meetings/{small_id}"
     )
     assert small <= 8, small
-
-
-def test_review_queue_query_count_does_not_grow(client, auth, make_meeting, make_user):
-    reviewer = make_user(Role.REVIEWER)
-
-    def submit_meetings(count: int) -> None:
-        for _ in range(count):
-            meeting = make_meeting()
-            review.submit_for_review(meeting, actor=meeting.author)
-        db.session.commit()
-
-    submit_meetings(1)
-    auth.login(reviewer)
-    small = queries_for(client, "/admin/review/")
-    submit_meetings(10)
-    assert queries_for(client, "/admin/review/") == small

@@ -13,6 +13,7 @@ from core.review import ReviewState
 from core.rules import RuleBroken
 from extensions import db
 from meetings.operations import update_meeting
+from tests.responses import queries_for
 
 
 def public_pages_show(client, meeting) -> dict[str, bool]:
@@ -169,3 +170,19 @@ class TestInTheBrowserForms:
         db.session.refresh(meeting)
         assert meeting.review_state == ReviewState.SUBMITTED
         assert client.get(f"/meetings/{meeting.id}").status_code == 404
+
+
+def test_review_queue_query_count_does_not_grow(client, auth, make_meeting, make_user):
+    reviewer = make_user(Role.REVIEWER)
+
+    def submit_meetings(count: int) -> None:
+        for _ in range(count):
+            meeting = make_meeting()
+            review.submit_for_review(meeting, actor=meeting.author)
+        db.session.commit()
+
+    submit_meetings(1)
+    auth.login(reviewer)
+    small = queries_for(client, "/admin/review/")
+    submit_meetings(10)
+    assert queries_for(client, "/admin/review/") == small

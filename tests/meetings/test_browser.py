@@ -1,7 +1,8 @@
-"""A meeting's life in the browser: prepared with its agenda, reviewed, live with its
-updates, changed (postponed, cancelled, concluded) through reviewed proposals, and found
-again through the filters of the public list. Screenshots of every public state go to
-`test-artifacts/`. Fixtures, helpers and the SQLite locking rule: `browser_support`.
+"""A meeting's life in the browser: prepared with its agenda, reviewed and then public,
+live with its updates, changed (postponed, cancelled, concluded) through reviewed
+proposals, and found again through the filters of the public list. Screenshots of every
+public state go to `test-artifacts/`. Fixtures, helpers and the SQLite locking rule:
+`browser_support`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from core.clock import from_office_time, to_office_time, utcnow
 from extensions import db
 from meetings import operations
 from meetings.models import BodyLevel, ChangeKind, Meeting
-
-from .browser_support import (
+from tests.browser_support import (
     Account,
     MeetingRef,
     add_agenda_item,
@@ -32,12 +32,14 @@ from .browser_support import (
     screenshot_at_widths,
     settle,
     sign_in,
+    sign_out,
     staff_account,
+    status_of,
 )
 
 # isort: split
 # The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
-from .browser_support import (  # noqa: F401
+from tests.browser_support import (  # noqa: F401
     app_config_fixture,
     browser_fixture,
     live_server_fixture,
@@ -247,6 +249,58 @@ def test_meeting_lifecycle_from_draft_through_live_updates_to_concluded(
     expect(staff.get_by_role("button", name=re.compile("上移|下移"))).to_have_count(0)
     for link in ("添加议题", "提议增加议题", "提议修改名称", "提议撤销", "提议延期"):
         expect(staff.get_by_role("link", name=link, exact=True)).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_meeting_is_prepared_reviewed_and_then_public(new_page, make_user, make_body):
+    make_body(name="区民政局局务会")
+    body_name = make_body(name="区政府常务会议").name
+    settle()
+    editor = staff_account(make_user, Role.EDITOR)
+    reviewer = staff_account(make_user, Role.REVIEWER)
+    title = "2026年第20次区政府常务会议"
+    day = (to_office_time(utcnow()) + timedelta(days=10)).strftime("%Y-%m-%d")
+
+    staff = new_page()
+    sign_in(staff, editor)
+    staff.goto("/admin/meetings/new")
+    staff.get_by_label("会议主体", exact=True).select_option(label=body_name)
+    staff.get_by_label("名称", exact=True).fill(title)
+    staff.get_by_label("开始时间（办公地时间）", exact=True).fill(f"{day}T09:00")
+    staff.get_by_label("结束时间（办公地时间）", exact=True).fill(f"{day}T11:30")
+    staff.get_by_role("button", name="保存草稿", exact=True).click()
+
+    expect(staff).to_have_url(re.compile(r"/admin/meetings/\d+$"))
+    expect(staff.get_by_role("status")).to_contain_text("草稿已保存")
+    meeting_id = int(staff.url.rsplit("/", 1)[1])
+
+    resident = new_page()
+    assert status_of(resident, f"/meetings/{meeting_id}") == 404
+
+    # A meeting is announced with its agenda: at least one item before review.
+    add_agenda_item(staff, "关于老旧小区综合整治的议题")
+    staff.get_by_role("button", name="提交审核", exact=True).click()
+    expect(staff.get_by_role("status")).to_contain_text("已提交审核。")
+    expect(staff.locator(".review-box .badge")).to_have_text("待审核")
+    assert status_of(resident, f"/meetings/{meeting_id}") == 404
+
+    sign_out(staff)
+    sign_in(staff, reviewer)
+    staff.goto("/admin/review/")
+    card = staff.locator("article.card").filter(has_text=title)
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name="审核通过并公开", exact=True).click()
+    expect(staff).to_have_url(re.compile(r"/admin/review/$"))
+    expect(staff.get_by_role("status")).to_contain_text("已审核通过，现已公开。")
+    expect(staff.locator("article.card").filter(has_text=title)).to_have_count(0)
+
+    assert status_of(resident, f"/meetings/{meeting_id}") == 200
+    expect(resident.get_by_role("heading", level=1)).to_have_text(title)
+    expect(resident.locator("main")).to_contain_text(body_name)
+    # Typed in office time, shown in office time.
+    expect(resident.locator("main")).to_contain_text(f"{day} 09:00")
+    resident.goto("/")
+    expect(resident.get_by_role("link", name=title)).to_be_visible()
 
 
 def announced_meeting(make_meeting: Callable, make_user: Callable, **fields: object) -> MeetingRef:

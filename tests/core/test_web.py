@@ -1,18 +1,17 @@
-"""What every page shares: language, security headers, error pages, health, htmx."""
+"""What every page shares (`core/web.py`): language, security headers, error pages, health,
+htmx fragments and the CSRF token htmx sends."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import create_engine
+from werkzeug.http import parse_set_header
 
-from config import ConfigError, load_config, normalise_database_url
 from core.accounts.models import Role
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def page(response) -> BeautifulSoup:
@@ -181,36 +180,22 @@ def test_htmx_request_gets_the_fragment_and_vary_header(app, client, auth, make_
     assert "HX-Request" in fragment.headers["Vary"]
 
 
-class TestConfiguration:
-    def test_production_requires_a_secret_key(self, tmp_path):
-        with pytest.raises(ConfigError):
-            load_config(tmp_path, env={"SUNSHINE_ENV": "production", "DATABASE_URL": "sqlite://"})
+def test_vary_header_is_set_on_pages(client):
+    assert "HX-Request" in parse_set_header(client.get("/login").headers.get("Vary", ""))
 
-    def test_production_requires_a_database_url(self, tmp_path):
-        with pytest.raises(ConfigError):
-            load_config(tmp_path, env={"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40})
 
-    def test_local_secret_key_is_generated_once_and_kept_private(self, tmp_path):
-        first = load_config(tmp_path, env={})["SECRET_KEY"]
-        second = load_config(tmp_path, env={})["SECRET_KEY"]
-        assert first == second and len(first) >= 32
-        assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+class TestCSRF:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
 
-    def test_defaults_are_sqlite_under_instance_and_shanghai(self, tmp_path):
-        config = load_config(tmp_path, env={})
-        assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'sunshine.sqlite3'}"
-        assert config["OFFICE_TIMEZONE"] == "Asia/Shanghai"
-        assert config["RATELIMIT_STORAGE_URI"] == "memory://"
-
-    def test_redis_url_switches_the_rate_limit_storage(self, tmp_path):
-        config = load_config(tmp_path, env={"REDIS_URL": "redis://127.0.0.1:6379/0"})
-        assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
-
-    def test_unknown_time_zone_is_refused(self, tmp_path):
-        with pytest.raises(ConfigError):
-            load_config(tmp_path, env={"OFFICE_TIMEZONE": "Mars/Olympus"})
-
-    def test_postgres_urls_use_psycopg3(self):
-        assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
-        assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
-        assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+    def test_htmx_requests_send_the_token_as_a_header(self, client):
+        page = BeautifulSoup(client.get("/").data, "html.parser")
+        headers = page.body["hx-headers"]
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', headers).group(1)
+        response = client.post(
+            "/language",
+            data={"language": "en"},
+            headers={"X-CSRFToken": token, "HX-Request": "true"},
+        )
+        assert response.status_code == 303

@@ -1,4 +1,5 @@
-"""Mail leaves after the commit over real SMTP; a failure never loses the comment."""
+"""The outbox (`core/outbox/`): mail leaves after the commit over real SMTP, a failure never
+loses the comment, and without a mail server messages are written to a folder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from core.accounts.models import Role
@@ -17,8 +17,7 @@ from core.outbox import OutgoingMail, send_queued
 from engagement.consultations import operations
 from engagement.consultations.models import Comment
 from extensions import db
-
-from .conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL
 
 
 class Inbox:
@@ -108,23 +107,6 @@ def test_without_a_mail_server_messages_are_written_to_a_folder(app, open_consul
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert comment.receipt_number in message["Subject"]
     assert comment.receipt_number in message.get_content()
-
-
-class TestRateLimit:
-    @pytest.fixture
-    def app_config(self):
-        return {"RATELIMIT_ENABLED": True}
-
-    def test_too_many_comments_from_one_address_keep_the_text(self, client, open_consultation):
-        url = f"/consultations/{open_consultation.id}/comments"
-        data = {**COMMENT, "email": ""}
-        for _ in range(5):
-            assert client.post(url, data=data).status_code == 303
-        response = client.post(url, data={**data, "body": "第六条意见，不能丢"})
-        assert response.status_code == 429
-        page = BeautifulSoup(response.data, "html.parser")
-        assert page.find("textarea", {"name": "body"}).get_text().strip() == "第六条意见，不能丢"
-        assert "请稍等几分钟再提交" in page.find(id="error-summary").get_text()
 
 
 @pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's single write lock is what is at stake")

@@ -23,8 +23,7 @@ from engagement.consultations import operations
 from engagement.consultations.models import Consultation
 from extensions import db
 from meetings.models import AgendaItem
-
-from .browser_support import (
+from tests.browser_support import (
     Account,
     MeetingRef,
     expect,
@@ -38,7 +37,7 @@ from .browser_support import (
 
 # isort: split
 # The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
-from .browser_support import (  # noqa: F401
+from tests.browser_support import (  # noqa: F401
     app_config_fixture,
     browser_fixture,
     live_server_fixture,

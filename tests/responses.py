@@ -1,0 +1,31 @@
+"""Reading what the app answered: how many SQL statements a page took."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from extensions import db
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_for(client, url: str) -> int:
+    client.get(url)  # warm up caches that are not per request
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)

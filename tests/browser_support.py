@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from werkzeug.serving import make_server
 
 from core import review
 from core.accounts.models import Role
+from core.clock import to_office_time
 from extensions import db
 from tests.conftest import TEST_PASSWORD
 
@@ -73,6 +75,11 @@ class Account:
 class MeetingRef:
     id: int
     title: str
+
+
+def typed(moment: datetime) -> str:
+    """A moment as staff type it into a datetime-local field: office wall clock."""
+    return to_office_time(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def settle() -> None:

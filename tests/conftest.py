@@ -1,6 +1,8 @@
-"""Fixtures: a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL),
-created once by the migrations and emptied after every test, and factories for the
-objects tests need."""
+"""Fixtures for every test directory: a real database (SQLite by default, PostgreSQL with
+TEST_DATABASE_URL), created once by the migrations and emptied after every test, and the
+factories for the objects tests need (`make_user`, `make_meeting`, `announce`,
+`approve_change`, `make_consultation`, ...). Helpers that are not fixtures live in
+`tests/responses.py` and, for the browser tests, `tests/browser_support.py`."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from core.clock import utcnow  # noqa: E402
 from engagement.consultations import operations as consultation_operations  # noqa: E402
 from engagement.consultations.models import Consultation  # noqa: E402
 from extensions import db  # noqa: E402
-from meetings.models import AgendaItem, Body, BodyLevel, Meeting  # noqa: E402
+from meetings import operations as meeting_operations  # noqa: E402
+from meetings.models import AgendaItem, Body, BodyLevel, ChangeKind, Meeting, MeetingChange  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -221,7 +224,35 @@ def reviewer(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def major_item(make_meeting, reviewer: User) -> AgendaItem:
+def announce(reviewer: User) -> Callable[[Meeting], Meeting]:
+    """Announce a meeting: submitted by its author, approved by `reviewer`, committed."""
+
+    def announce(meeting: Meeting) -> Meeting:
+        review.submit_for_review(meeting, actor=meeting.author)
+        review.approve(meeting, actor=reviewer)
+        db.session.commit()
+        return meeting
+
+    return announce
+
+
+@pytest.fixture
+def approve_change(reviewer: User) -> Callable[..., MeetingChange]:
+    """A change to an announced meeting, proposed and submitted by the meeting's author and
+    approved by `reviewer`, committed."""
+
+    def approve_change(meeting: Meeting, kind: ChangeKind, **fields: object) -> MeetingChange:
+        change = meeting_operations.propose_change(meeting, kind, actor=meeting.author, **fields)
+        review.submit_for_review(change, actor=meeting.author)
+        review.approve(change, actor=reviewer)
+        db.session.commit()
+        return change
+
+    return approve_change
+
+
+@pytest.fixture
+def major_item(make_meeting, announce) -> AgendaItem:
     """A major-decision item of a meeting announced for 40 days from now."""
     meeting = make_meeting(
         starts_at=utcnow() + timedelta(days=40),
@@ -229,10 +260,7 @@ def major_item(make_meeting, reviewer: User) -> AgendaItem:
             AgendaItem(position=1, title="关于养老服务驿站建设的实施意见", is_major_decision=True)
         ],
     )
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=reviewer)
-    db.session.commit()
-    return meeting.agenda[0]
+    return announce(meeting).agenda[0]
 
 
 @pytest.fixture
@@ -260,6 +288,12 @@ def make_consultation(major_item: AgendaItem, reviewer: User):
         return consultation
 
     return make
+
+
+@pytest.fixture
+def open_consultation(make_consultation) -> Consultation:
+    """A consultation with `make_consultation`'s defaults: open now, for 31 days, public."""
+    return make_consultation()
 
 
 @pytest.fixture

@@ -1,12 +1,18 @@
-"""Reading what the app answered: how many SQL statements a page took."""
+"""Reading what the app answered: a page's visible text, and how many SQL statements it took."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
+from bs4 import BeautifulSoup
 from sqlalchemy import event
 
 from extensions import db
+
+
+def text_of(response) -> str:
+    """The page's text as a reader sees it, whitespace collapsed."""
+    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from core.accounts.models import Role
+from tests.conftest import TEST_PASSWORD
 
 ANY_STAFF = frozenset(Role)
 EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
@@ -133,7 +134,7 @@ class TestCSRF:
             "/login",
             data={
                 "username": admin.username,
-                "password": "correct horse battery",
+                "password": TEST_PASSWORD,
                 "csrf_token": token,
             },
         )

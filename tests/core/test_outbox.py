@@ -44,11 +44,6 @@ def smtp_server():
     controller.stop()
 
 
-@pytest.fixture
-def open_consultation(make_consultation):
-    return make_consultation()
-
-
 COMMENT = {"body": "建议错时共享停车。", "name": "赵敏", "consent": "y", "email": "zhao@example.cn"}
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from core import review
 from core.accounts.models import Role, User
 from core.clock import from_office_time, to_office_time, utcnow
 from extensions import db
@@ -35,6 +34,7 @@ from tests.browser_support import (
     sign_out,
     staff_account,
     status_of,
+    typed,
 )
 
 # isort: split
@@ -56,11 +56,6 @@ STATUS_BADGE = "h1 + p .badge"  # the public meeting page's status, right under 
 ANNOUNCED = re.compile(r"\bbadge-status-announced\b")
 LIVE_POLL = re.compile(r"/meetings/\d+/live\?v=")  # htmx polling the live updates
 LIVE_POLL_WAIT = 8_000  # ms: htmx polls the live updates every 5 s
-
-
-def typed(moment: datetime) -> str:
-    """A moment as staff type it into a datetime-local field: office wall clock."""
-    return to_office_time(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def shown(typed_value: str) -> str:
@@ -97,17 +92,6 @@ def post_live_update(
     item = next((item for item in meeting.agenda if item.title == about_item), None)
     operations.post_live_update(meeting, text=text, agenda_item=item, image=None, actor=author)
     settle()
-
-
-def approve_change(meeting: Meeting, kind: ChangeKind, **fields: object) -> None:
-    """A change proposed by the meeting's author and approved by a fresh reviewer."""
-    change = operations.propose_change(meeting, kind, actor=meeting.author, **fields)
-    review.submit_for_review(change, actor=meeting.author)
-    reviewer = User(username=f"approver-{change.id}", display_name="审核", role=Role.REVIEWER)
-    reviewer.set_password("not used in this test")
-    db.session.add(reviewer)
-    review.approve(change, actor=reviewer)
-    db.session.commit()
 
 
 @pytest.mark.browser
@@ -397,7 +381,9 @@ def test_announced_status_has_its_own_label(page, make_meeting, make_user):
 
 
 @pytest.fixture
-def meetings_in_every_state(make_meeting, make_user, make_body) -> dict[str, MeetingRef]:
+def meetings_in_every_state(
+    make_meeting, make_user, make_body, approve_change
+) -> dict[str, MeetingRef]:
     """Public meetings of two bodies: announced, live, postponed and cancelled."""
     district = make_body(name="区政府常务会议", slug="district-executive")
     street = make_body(name="什刹海街道主任办公会", slug="shichahai", level=BodyLevel.STREET)

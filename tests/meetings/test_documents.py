@@ -113,11 +113,8 @@ def test_document_added_after_announcement_waits_for_review(client, auth, make_m
     assert client.get(f"/documents/{document.id}/x.pdf").status_code == 200
 
 
-def test_live_update_with_an_image(client, auth, make_meeting, make_user):
-    meeting = make_meeting(starts_at=utcnow() - timedelta(minutes=30))
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=make_user(Role.REVIEWER))
-    db.session.commit()
+def test_live_update_with_an_image(client, auth, make_meeting, announce):
+    meeting = announce(make_meeting(starts_at=utcnow() - timedelta(minutes=30)))
     auth.login(meeting.author)
     response = client.post(
         f"/admin/meetings/{meeting.id}/live",

@@ -22,7 +22,7 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 @pytest.fixture
-def announced(make_meeting, reviewer):
+def announced(make_meeting, announce):
     meeting = make_meeting(
         agenda=[
             AgendaItem(position=1, title="公开议题"),
@@ -35,10 +35,7 @@ def announced(make_meeting, reviewer):
             ),
         ]
     )
-    review.submit_for_review(meeting, actor=meeting.author)
-    review.approve(meeting, actor=reviewer)
-    db.session.commit()
-    return meeting
+    return announce(meeting)
 
 
 def test_withheld_item_cannot_be_retitled_in_public(announced):

@@ -25,35 +25,7 @@ from meetings.models import (
     MeetingStatus,
     Visibility,
 )
-
-
-def text_of(response) -> str:
-    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
-
-
-@pytest.fixture
-def announce(reviewer):
-    def announce(meeting: Meeting) -> Meeting:
-        review.submit_for_review(meeting, actor=meeting.author)
-        review.approve(meeting, actor=reviewer)
-        db.session.commit()
-        return meeting
-
-    return announce
-
-
-@pytest.fixture
-def approve_change(reviewer):
-    """Propose a change as the meeting's author, submit it and have a reviewer approve it."""
-
-    def approve_change(meeting: Meeting, kind: ChangeKind, **fields):
-        change = operations.propose_change(meeting, kind, actor=meeting.author, **fields)
-        review.submit_for_review(change, actor=meeting.author)
-        review.approve(change, actor=reviewer)
-        db.session.commit()
-        return change
-
-    return approve_change
+from tests.responses import text_of
 
 
 def hours(n: float) -> timedelta:

@@ -6,18 +6,14 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from core import review
-from core.accounts.models import Role
 from core.clock import utcnow
-from extensions import db
 from meetings import operations
 from meetings.models import AgendaDocument, AgendaItem, ChangeKind
 from tests.responses import queries_for
 
 
-def build(make_meeting, make_user, meetings: int, items: int) -> int:
+def build(make_meeting, announce, approve_change, meetings: int, items: int) -> int:
     """Announced meetings, each with items, documents, a live update and an approved change."""
-    reviewer = make_user(Role.REVIEWER)
     last = None
     for number in range(meetings):
         agenda = [
@@ -36,44 +32,35 @@ def build(make_meeting, make_user, meetings: int, items: int) -> int:
             )
             for i in range(1, items + 1)
         ]
-        meeting = make_meeting(
-            title=f"会议{number}",
-            agenda=agenda,
-            starts_at=utcnow() - timedelta(minutes=10, days=number),
+        meeting = announce(
+            make_meeting(
+                title=f"会议{number}",
+                agenda=agenda,
+                starts_at=utcnow() - timedelta(minutes=10, days=number),
+            )
         )
-        review.submit_for_review(meeting, actor=meeting.author)
-        review.approve(meeting, actor=reviewer)
         operations.post_live_update(
             meeting, text="开始", agenda_item=agenda[0], image=None, actor=meeting.author
         )
-        change = operations.propose_change(
-            meeting,
-            ChangeKind.RETITLE_ITEM,
-            agenda_item=agenda[-1],
-            new_title="新名称",
-            actor=meeting.author,
-        )
-        review.submit_for_review(change, actor=meeting.author)
-        review.approve(change, actor=reviewer)
+        approve_change(meeting, ChangeKind.RETITLE_ITEM, agenda_item=agenda[-1], new_title="新名称")
         last = meeting
-    db.session.commit()
     return last.id
 
 
-def test_meeting_list_query_count_does_not_grow(client, make_meeting, make_user):
-    build(make_meeting, make_user, meetings=2, items=2)
+def test_meeting_list_query_count_does_not_grow(client, make_meeting, announce, approve_change):
+    build(make_meeting, announce, approve_change, meetings=2, items=2)
     small = queries_for(client, "/meetings/")
-    build(make_meeting, make_user, meetings=18, items=2)  # 10x the meetings
+    build(make_meeting, announce, approve_change, meetings=18, items=2)  # 10x the meetings
     assert queries_for(client, "/meetings/") == small
     assert queries_for(client, "/api/v1/meetings?per_page=100") == queries_for(
         client, "/api/v1/meetings"
     )
 
 
-def test_meeting_page_query_count_does_not_grow(client, make_meeting, make_user):
-    small_id = build(make_meeting, make_user, meetings=1, items=2)
+def test_meeting_page_query_count_does_not_grow(client, make_meeting, announce, approve_change):
+    small_id = build(make_meeting, announce, approve_change, meetings=1, items=2)
     small = queries_for(client, f"/meetings/{small_id}")
-    large_id = build(make_meeting, make_user, meetings=1, items=20)  # 10x the items
+    large_id = build(make_meeting, announce, approve_change, meetings=1, items=20)  # 10x items
     assert queries_for(client, f"/meetings/{large_id}") == small
     assert queries_for(client, f"/api/v1/meetings/{large_id}") == queries_for(
         client, f"/api/v1/meetings/{small_id}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -33,6 +33,7 @@ from tests.browser_support import (
     settle,
     sign_in,
     staff_account,
+    typed,
 )
 
 # isort: split
@@ -62,11 +63,6 @@ class Setting:
     meeting: MeetingRef
     item_id: int
     option: str  # the item as the consultation form's select lists it
-
-
-def typed(moment: datetime) -> str:
-    """A moment as staff type it into a datetime-local field: office wall clock."""
-    return to_office_time(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def major_decision_meeting(make_meeting: Callable, make_user: Callable) -> Setting:

@@ -27,12 +27,9 @@ from engagement.consultations.models import (
 )
 from extensions import db
 from meetings.models import AgendaItem
+from tests.responses import queries_for, text_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def text_of(response) -> str:
-    return BeautifulSoup(response.data, "html.parser").get_text(" ", strip=True)
 
 
 COMMENT = {"body": "建议优先在老年人多的社区建设驿站。", "name": "王建国", "consent": "y"}
@@ -315,8 +312,6 @@ class TestModeration:
     def test_thousand_comments_are_paginated_with_constant_queries(
         self, client, auth, make_consultation, major_item
     ):
-        from tests.responses import queries_for
-
         consultation = make_consultation()
         now = utcnow()
 
@@ -445,10 +440,6 @@ class TestRateLimit:
     @pytest.fixture
     def app_config(self):
         return {"RATELIMIT_ENABLED": True}
-
-    @pytest.fixture
-    def open_consultation(self, make_consultation):
-        return make_consultation()
 
     def test_too_many_comments_from_one_address_keep_the_text(self, client, open_consultation):
         url = f"/consultations/{open_consultation.id}/comments"

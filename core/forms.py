@@ -4,13 +4,49 @@ reason that goes with a public change."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from core.clock import office_zone, to_office_time
+
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class OfficeTimeField(DateTimeLocalField):
+    """A date and time on the office's wall clock, however it reaches the form.
+
+    WTForms converts a stored (aware) time to the office zone to show it and gives typed
+    values the office zone (`tz`), so opening an edit form and saving it unchanged stores
+    the same instant. A time with seconds is shown with its seconds, so they survive too.
+    """
+
+    def __init__(self, label: object = None, validators: object = None, **kwargs: object):
+        kwargs.setdefault("format", [DATETIME_FORMAT, DATETIME_FORMAT + ":%S"])
+        kwargs.setdefault("tz", office_zone)
+        super().__init__(label, validators, **kwargs)
+
+    def _has_seconds(self) -> bool:
+        return isinstance(self.data, datetime) and bool(self.data.second) and not self.raw_data
+
+    def _value(self) -> str:
+        if self._has_seconds():
+            return to_office_time(self.data).strftime(DATETIME_FORMAT + ":%S")
+        return super()._value()
+
+    def __call__(self, **kwargs: object) -> Markup:
+        if self._has_seconds():
+            kwargs.setdefault("step", 1)  # the browser accepts a value with seconds
+        return super().__call__(**kwargs)
+
+    @property
+    def utc(self) -> datetime | None:
+        """The typed or stored instant, as stored: aware UTC."""
+        return self.data.astimezone(UTC) if self.data else None
 
 
 def clean_text(value: object) -> object:

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -25,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.forms import DATETIME_FORMAT, BaseForm, end_after_start, public_reason, reasonable_year
+from core.forms import BaseForm, OfficeTimeField, end_after_start, public_reason, reasonable_year
 from meetings.models import BodyLevel, Visibility
 
 
@@ -62,14 +61,12 @@ class MeetingForm(BaseForm):
             NumberRange(min=1, max=999, message=_l("Enter a number from 1 to 999.")),
         ],
     )
-    starts_at = DateTimeLocalField(
+    starts_at = OfficeTimeField(
         _l("Starts (office time)"),
-        format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter a start date and time.")), reasonable_year],
     )
-    ends_at = DateTimeLocalField(
+    ends_at = OfficeTimeField(
         _l("Ends (office time)"),
-        format=DATETIME_FORMAT,
         validators=[
             DataRequired(_l("Enter an end date and time.")),
             end_after_start("starts_at"),
@@ -141,14 +138,12 @@ class DocumentForm(BaseForm):
 
 
 class PostponeForm(BaseForm):
-    new_starts_at = DateTimeLocalField(
+    new_starts_at = OfficeTimeField(
         _l("New start (office time)"),
-        format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter a start date and time.")), reasonable_year],
     )
-    new_ends_at = DateTimeLocalField(
+    new_ends_at = OfficeTimeField(
         _l("New end (office time)"),
-        format=DATETIME_FORMAT,
         validators=[
             DataRequired(_l("Enter an end date and time.")),
             end_after_start("new_starts_at"),

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     HiddenField,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from core.forms import DATETIME_FORMAT, BaseForm, public_reason, reasonable_year
+from core.forms import BaseForm, OfficeTimeField, public_reason, reasonable_year
 from engagement.consultations.models import (
     MAX_COMMENT_LENGTH,
     MIN_PERIOD_DAYS,
@@ -93,14 +92,12 @@ class ConsultationForm(BaseForm):
         _l("Other ways to comment (postal address, email)"),
         validators=[Optional(), Length(max=2000)],
     )
-    opens_at = DateTimeLocalField(
+    opens_at = OfficeTimeField(
         _l("Opens (office time)"),
-        format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter the opening date and time.")), reasonable_year],
     )
-    closes_at = DateTimeLocalField(
+    closes_at = OfficeTimeField(
         _l("Closes (office time)"),
-        format=DATETIME_FORMAT,
         description=_l("Normally at least %(days)d days after opening.", days=MIN_PERIOD_DAYS),
         validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
     )
@@ -109,7 +106,7 @@ class ConsultationForm(BaseForm):
         validators=[Optional(), Length(max=2000)],
     )
 
-    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+    def validate_closes_at(self, field: OfficeTimeField) -> None:
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The period must close after it opens."))
 
@@ -119,9 +116,8 @@ class ConsultationDocumentForm(BaseForm):
 
 
 class ExtendForm(BaseForm):
-    new_closes_at = DateTimeLocalField(
+    new_closes_at = OfficeTimeField(
         _l("New closing time (office time)"),
-        format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter the closing date and time.")), reasonable_year],
     )
     reason = public_reason()
@@ -132,9 +128,8 @@ class StaffCommentForm(BaseForm):
         _l("Received by"),
         choices=lambda: [(c.value, c.label) for c in Channel if c != Channel.WEB],
     )
-    received_at = DateTimeLocalField(
+    received_at = OfficeTimeField(
         _l("Received (office time)"),
-        format=DATETIME_FORMAT,
         validators=[DataRequired(_l("Enter when it was received.")), reasonable_year],
     )
     name = StringField(

@@ -60,6 +60,8 @@ def post_live_update(
 
 
 def correct_live_update(update: LiveUpdate, text: str, *, actor: User) -> None:
+    if text.strip() == update.text:
+        return  # nothing corrected: it must not show as edited
     before = {"text": update.text}
     update.text = text.strip()
     update.edited_at = utcnow()

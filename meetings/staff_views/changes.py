@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
-from core.clock import from_office_time, office_wall_clock
 from core.runner import form_status, run_action, run_for_form
 from core.web import render_page
 from extensions import db
@@ -39,8 +38,8 @@ CHANGE_FORMS = {
 def _change_fields(kind: ChangeKind, form: Any, meeting: Meeting) -> dict[str, object]:
     fields: dict[str, object] = {"reason": form.reason.data}
     if kind == ChangeKind.POSTPONE:
-        fields["new_starts_at"] = from_office_time(form.new_starts_at.data)
-        fields["new_ends_at"] = from_office_time(form.new_ends_at.data)
+        fields["new_starts_at"] = form.new_starts_at.utc
+        fields["new_ends_at"] = form.new_ends_at.utc
     if kind == ChangeKind.RETITLE_ITEM:
         fields["new_title"] = form.new_title.data.strip()
     if kind == ChangeKind.REORDER:
@@ -82,8 +81,8 @@ def propose(meeting_id: int, kind: str, item_id: int | None = None) -> Response:
     change_kind = _change_kind_or_404(kind, meeting, item)
     form = CHANGE_FORMS[change_kind]()
     if change_kind == ChangeKind.POSTPONE and request.method == "GET":
-        form.new_starts_at.data = office_wall_clock(meeting.starts_at)
-        form.new_ends_at.data = office_wall_clock(meeting.ends_at)
+        form.new_starts_at.process_data(meeting.starts_at)
+        form.new_ends_at.process_data(meeting.ends_at)
     if form.validate_on_submit():
         fields = _change_fields(change_kind, form, meeting)
         proposed = run_for_form(

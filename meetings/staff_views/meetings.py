@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
-from core.clock import from_office_time, office_wall_clock
 from core.runner import form_status, run_for_form
 from core.web import query_int, render_page
 from extensions import db
@@ -31,8 +30,8 @@ def _meeting_fields(form: MeetingForm) -> dict[str, object]:
     return {
         "title": form.title.data.strip(),
         "session_number": form.session_number.data,
-        "starts_at": from_office_time(form.starts_at.data),
-        "ends_at": from_office_time(form.ends_at.data),
+        "starts_at": form.starts_at.utc,
+        "ends_at": form.ends_at.utc,
         "venue": (form.venue.data or "").strip() or None,
         "livestream_url": form.livestream_url.data or None,
         "sit_in_open": form.sit_in_open.data,
@@ -75,11 +74,7 @@ def meeting_new() -> Response:
 @permission_required(Permission.EDIT, Permission.REVIEW, to_change=Permission.EDIT)
 def meeting(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
-    form = MeetingForm(
-        obj=meeting,
-        starts_at=office_wall_clock(meeting.starts_at),
-        ends_at=office_wall_clock(meeting.ends_at),
-    )
+    form = MeetingForm(obj=meeting)
     form.body_id.choices = _body_choices()
     if form.validate_on_submit():
         fields = {"body_id": form.body_id.data, **_meeting_fields(form)}

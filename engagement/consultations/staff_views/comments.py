@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
-from core.clock import from_office_time, to_office_time
+from core.clock import to_office_time
 from core.rules import RuleBroken
 from core.runner import attempt, form_status, run_for_form
 from core.web import is_fragment_request, query_int, render_page
@@ -168,7 +168,7 @@ def comment_enter(consultation_id: int) -> Response:
                 body=form.body.data,
                 name=form.name.data,
                 channel=Channel(form.channel.data),
-                received_at=from_office_time(form.received_at.data),
+                received_at=form.received_at.utc,
                 phone=form.phone.data,
                 email=form.email.data,
                 community=form.community.data,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
-from core.clock import from_office_time, office_wall_clock, utcnow
+from core.clock import utcnow
 from core.files import store_upload
 from core.runner import form_status, run_action, run_for_form
 from core.web import query_int, render_page
@@ -44,8 +44,8 @@ def _consultation_fields(form: ConsultationForm) -> dict[str, Any]:
         "draft_text": form.draft_text.data,
         "explanation": form.explanation.data,
         "other_channels": form.other_channels.data or None,
-        "opens_at": from_office_time(form.opens_at.data),
-        "closes_at": from_office_time(form.closes_at.data),
+        "opens_at": form.opens_at.utc,
+        "closes_at": form.closes_at.utc,
         "short_period_reason": (form.short_period_reason.data or "").strip() or None,
     }
 
@@ -92,11 +92,7 @@ def consultation_new() -> Response:
 @permission_required(Permission.EDIT, Permission.REVIEW, to_change=Permission.EDIT)
 def consultation(consultation_id: int) -> Response:
     consultation = consultation_or_404(consultation_id)
-    form = ConsultationForm(
-        obj=consultation,
-        opens_at=office_wall_clock(consultation.opens_at),
-        closes_at=office_wall_clock(consultation.closes_at),
-    )
+    form = ConsultationForm(obj=consultation)
     form.agenda_item_id.choices = [(consultation.agenda_item_id, consultation.agenda_item.title)]
     if form.validate_on_submit():
         saved = run_for_form(
@@ -155,7 +151,7 @@ def consultation_extend(consultation_id: int) -> Response:
             form,
             lambda: operations.extend_consultation(
                 consultation,
-                from_office_time(form.new_closes_at.data),
+                form.new_closes_at.utc,
                 form.reason.data,
                 actor=current_user,
             ),
@@ -164,12 +160,7 @@ def consultation_extend(consultation_id: int) -> Response:
         )
         if extended:
             return extended
-    edit_form = ConsultationForm(
-        formdata=None,
-        obj=consultation,
-        opens_at=office_wall_clock(consultation.opens_at),
-        closes_at=office_wall_clock(consultation.closes_at),
-    )
+    edit_form = ConsultationForm(formdata=None, obj=consultation)
     return _consultation_page(consultation, edit_form, form)
 
 

@@ -38,12 +38,13 @@ def attempt(operation: Callable[[], T]) -> T:
 
 
 def show_refusal(form: FlaskForm, refusal: RuleBroken) -> None:
-    """Put a refusal's message next to its field, or at the top of the form."""
-    field = getattr(form, refusal.field, None) if refusal.field else None
-    if field is None:
-        form.form_errors.append(str(refusal))
-    else:  # a field not validated yet holds its errors in a tuple
-        field.errors = [*field.errors, str(refusal)]
+    """Put each of a refusal's messages next to its field, or at the top of the form."""
+    for message, name in refusal.problems:
+        field = getattr(form, name, None) if name else None
+        if field is None:
+            form.form_errors.append(message)
+        else:  # a field not validated yet holds its errors in a tuple
+            field.errors = [*field.errors, message]
 
 
 def form_status(form: FlaskForm) -> int:

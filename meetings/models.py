@@ -22,6 +22,7 @@ from core.clock import UTCDateTime, utcnow
 from core.extension_points import ExtensionPoint
 from core.labels import LabelledEnum
 from core.review import Reviewable, ReviewState
+from core.rules import Problem
 from extensions import db, string_enum
 
 if TYPE_CHECKING:
@@ -327,23 +328,46 @@ class MeetingChange(Reviewable, db.Model):
             parts.append(self.document)
         return parts
 
-    def review_blockers(self) -> list[str]:
-        meeting = self.meeting
+    def problems(self) -> list[Problem]:
+        """Why this change could not be approved now, with the form field each concerns:
+        checked when it is proposed and again when it is approved."""
+        meeting, now = self.meeting, utcnow()
         if not meeting.is_announced:
-            return [_("The meeting has not been announced; change its draft instead.")]
+            return [(_("The meeting has not been announced; change its draft instead."), None)]
         if not meeting.agenda_is_open:
-            return [_("The meeting is concluded or cancelled; it can no longer change.")]
-        if self.kind == ChangeKind.CONCLUDE and utcnow() < meeting.starts_at:
-            return [_("A meeting can be concluded only after it has started.")]
+            return [(_("The meeting is concluded or cancelled; it can no longer change."), None)]
+        found: list[Problem] = []
+        item = self.agenda_item
+        if self.kind == ChangeKind.CONCLUDE and now < meeting.starts_at:
+            found.append((_("A meeting can be concluded only after it has started."), None))
         if self.kind == ChangeKind.REMOVE_ITEM and len(meeting.public_agenda) <= 1:
-            return [_("The last agenda item cannot be removed; cancel the meeting instead.")]
+            found.append(
+                (_("The last agenda item cannot be removed; cancel the meeting instead."), None)
+            )
         if self.kind in (ChangeKind.REMOVE_ITEM, ChangeKind.RETITLE_ITEM) and not (
-            self.agenda_item is not None and self.agenda_item.is_public
+            item is not None and item.meeting_id == meeting.id and item.is_public
         ):
-            return [_("Only a public item of this meeting can be changed this way.")]
-        if self.kind == ChangeKind.POSTPONE and self.new_starts_at <= utcnow():
-            return [_("The new time must be in the future.")]
-        return [reason for check in meeting_change_checks.contributions() for reason in check(self)]
+            found.append((_("Only a public item of this meeting can be changed this way."), None))
+        if self.kind == ChangeKind.POSTPONE and self.new_starts_at is not None:
+            if self.new_starts_at <= now:
+                found.append((_("The new time must be in the future."), "new_starts_at"))
+            elif self.new_starts_at <= meeting.starts_at:
+                found.append(
+                    (
+                        _("A postponement moves the meeting later than its current start."),
+                        "new_starts_at",
+                    )
+                )
+        if self.kind == ChangeKind.REORDER and self.new_order == [
+            agenda_item.id for agenda_item in meeting.public_agenda
+        ]:
+            found.append((_("The new order is the same as the current one."), None))
+        for check in meeting_change_checks.contributions():
+            found.extend((reason, None) for reason in check(self))
+        return found
+
+    def review_blockers(self) -> list[str]:
+        return [message for message, _field in self.problems()]
 
     def on_published(self, actor: User) -> None:
         """Apply the change to the meeting: only now does the public see it."""

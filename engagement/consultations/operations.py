@@ -18,7 +18,7 @@ from core.clock import to_office_time, utcnow
 from core.files import StoredFile
 from core.outbox import queue_mail
 from core.review import ReviewState
-from core.rules import RuleBroken
+from core.rules import Problem, RuleBroken, refuse_if_any
 from engagement.consultations.models import (
     Channel,
     Comment,
@@ -46,14 +46,19 @@ RECEIPT_PREFIX = "ZJ"
 
 
 def _check_period(item: AgendaItem, fields: dict[str, object]) -> None:
+    """Every problem of a period at once, each next to its field."""
     opens_at, closes_at = fields["opens_at"], fields["closes_at"]
+    problems: list[Problem] = []
     if closes_at <= opens_at:
-        raise RuleBroken(_("The period must close after it opens."), "closes_at")
+        problems.append((_("The period must close after it opens."), "closes_at"))
     if closes_at >= item.meeting.starts_at:
-        raise RuleBroken(_("The comment period must close before the meeting starts."), "closes_at")
+        problems.append(
+            (_("The comment period must close before the meeting starts."), "closes_at")
+        )
     short = short_period_refusal(opens_at, closes_at, fields.get("short_period_reason"))
     if short:
-        raise RuleBroken(short, "short_period_reason")
+        problems.append((short, "short_period_reason"))
+    refuse_if_any(problems)
 
 
 def _ensure_feedback_open(consultation: Consultation) -> None:
@@ -124,15 +129,20 @@ def extend_consultation(
     consultation: Consultation, new_closes_at: datetime, reason: str, *, actor: User
 ) -> None:
     """Give residents more time; the reason and the original date are shown publicly."""
-    now = utcnow()
-    if not consultation.accepts_comments_at(now):
+    if not consultation.accepts_comments_at(utcnow()):
         raise RuleBroken(_("Only an open consultation can be extended."))
+    problems: list[Problem] = []
     if new_closes_at <= consultation.closes_at:
-        raise RuleBroken(_("The new closing time must be later than the current one."))
+        problems.append(
+            (_("The new closing time must be later than the current one."), "new_closes_at")
+        )
     if new_closes_at >= consultation.agenda_item.meeting.starts_at:
-        raise RuleBroken(_("The comment period must close before the meeting starts."))
+        problems.append(
+            (_("The comment period must close before the meeting starts."), "new_closes_at")
+        )
     if not reason.strip():
-        raise RuleBroken(_("Give the reason; it is shown to the public."))
+        problems.append((_("Give the reason; it is shown to the public."), "reason"))
+    refuse_if_any(problems)
     before = {"closes_at": consultation.closes_at.isoformat()}
     consultation.original_closes_at = consultation.original_closes_at or consultation.closes_at
     consultation.closes_at = new_closes_at

@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 
 from core.accounts.models import User
 from core.audit import record_change, snapshot
-from core.clock import utcnow
 from core.review import ReviewState
-from core.rules import RuleBroken
+from core.rules import Problem, RuleBroken, refuse_if_any
 from extensions import db
 from meetings.models import (
     Body,
@@ -20,7 +19,6 @@ from meetings.operations.rules import (
     CHANGE_FIELDS,
     MEETING_FIELDS,
     check_times,
-    ensure_agenda_open,
     ensure_draft,
 )
 
@@ -67,31 +65,28 @@ def update_meeting(meeting: Meeting, *, actor: User, **changes: object) -> None:
 def propose_change(
     meeting: Meeting, kind: ChangeKind, *, actor: User, **fields: object
 ) -> MeetingChange:
-    """Prepare a public change of an announced meeting; it waits for review."""
-    if not meeting.is_announced:
-        raise RuleBroken(_("The meeting has not been announced; edit its draft instead."))
-    ensure_agenda_open(meeting)
+    """Prepare a public change of an announced meeting; it waits for review. A change that
+    review would refuse is refused now, with every reason at once."""
     reason = (fields.get("reason") or "").strip()
+    problems: list[Problem] = []
     if kind in (ChangeKind.POSTPONE, ChangeKind.CANCEL) and not reason:
-        raise RuleBroken(_("Give the reason; it is shown to the public."))
+        problems.append((_("Give the reason; it is shown to the public."), "reason"))
     if kind == ChangeKind.POSTPONE:
-        check_times(fields["new_starts_at"], fields["new_ends_at"])
-        if fields["new_starts_at"] <= utcnow():
-            raise RuleBroken(_("The new time must be in the future."))
+        if fields["new_ends_at"] <= fields["new_starts_at"]:
+            problems.append((_("The end must be after the start."), "new_ends_at"))
         fields["old_starts_at"] = meeting.starts_at
     item = fields.get("agenda_item")
-    if kind in (ChangeKind.RETITLE_ITEM, ChangeKind.REMOVE_ITEM) and not (
-        item is not None and item.meeting_id == meeting.id and item.is_public
-    ):
-        raise RuleBroken(_("Only a public item of this meeting can be changed this way."))
-    if kind == ChangeKind.RETITLE_ITEM:
+    if kind == ChangeKind.RETITLE_ITEM and item is not None:
         if item.is_withheld:
-            raise RuleBroken(_("A withheld item's title is not public and needs no notice."))
+            problems.append(
+                (_("A withheld item's title is not public and needs no notice."), "new_title")
+            )
         if not (fields.get("new_title") or "").strip():
-            raise RuleBroken(_("Enter the new title."))
+            problems.append((_("Enter the new title."), "new_title"))
         fields["old_title"] = item.title
     change = MeetingChange(meeting=meeting, kind=kind, author=actor, **fields)
     change.reason = reason or None
+    refuse_if_any(change.problems() + problems)
     db.session.add(change)
     db.session.flush()
     record_change(

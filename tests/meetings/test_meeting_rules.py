@@ -115,7 +115,7 @@ def test_whoever_deleted_an_item_cannot_approve_the_meeting(make_meeting, make_u
 
 
 def test_postponement_into_the_past_cannot_be_approved_later(announced, reviewer):
-    start = utcnow() + timedelta(hours=1)
+    start = announced.starts_at + timedelta(days=1)
     change = operations.propose_change(
         announced,
         ChangeKind.POSTPONE,

@@ -93,6 +93,8 @@ def load_consultations_demo(staff: dict[str, User]) -> None:
     )
     review.submit_for_review(open_one, actor=editor)
     review.approve(open_one, actor=reviewer)
+    # History: it was approved, and so opened, two days ago.
+    open_one.submitted_at = open_one.published_at = open_one.opens_at = now - timedelta(days=2)
     for index, (name, community, body, *_rest) in enumerate(DEMO_COMMENTS[:3]):
         comment = _past_comment(
             open_one, name, community, body, now - timedelta(hours=30 - index * 5)

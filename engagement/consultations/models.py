@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from core.accounts.models import User
+from core.audit import record_change
 from core.clock import UTCDateTime, to_office_time, utcnow
 from core.labels import LabelledEnum
 from core.review import Reviewable, ReviewState
@@ -144,6 +146,20 @@ class Consultation(Reviewable, db.Model):
     @property
     def period_is_short(self) -> bool:
         return is_short_period(self.opens_at, self.original_closes_at or self.closes_at)
+
+    def on_published(self, actor: User) -> None:
+        """The public period starts when residents can see it: an opening time that passed
+        while the consultation waited for review moves to the moment of approval."""
+        if self.published_at is not None and self.opens_at < self.published_at:
+            record_change(
+                "consultation.open_at_approval",
+                self,
+                actor=actor,
+                summary=f"Opened at approval: {self.title}",
+                before={"opens_at": self.opens_at.isoformat()},
+                after={"opens_at": self.published_at.isoformat()},
+            )
+            self.opens_at = self.published_at
 
     def state_at(self, now: datetime) -> ConsultationState:
         if self.review_state != ReviewState.APPROVED:
@@ -295,7 +311,7 @@ def consultations_outlast_postponement(change: MeetingChange) -> list[str]:
         select(func.count(Consultation.id))
         .join(Consultation.agenda_item)
         .where(
-            AgendaItem.meeting_id == change.meeting_id,
+            AgendaItem.meeting_id == change.meeting.id,  # the change may not be saved yet
             Consultation.closes_at >= change.new_starts_at,
         )
     )

@@ -237,7 +237,8 @@ class TestComments:
 
     def test_staff_enter_a_letter(self, client, auth, make_consultation, major_item):
         now = utcnow()
-        consultation = make_consultation(opens_at=now - timedelta(minutes=10))
+        with freeze_time(now - timedelta(minutes=10)):  # approved, so opened, 10 minutes ago
+            consultation = make_consultation(opens_at=now - timedelta(minutes=10))
         auth.login(major_item.meeting.author)
 
         def enter(received):
@@ -587,16 +588,15 @@ class TestRulesFoundByReview:
 
         consultation = make_consultation()
         meeting = major_item.meeting
-        change = meeting_operations.propose_change(
-            meeting,
-            ChangeKind.POSTPONE,
-            reason="提前",
-            new_starts_at=consultation.closes_at - timedelta(days=1),
-            new_ends_at=consultation.closes_at,
-            actor=meeting.author,
-        )
-        with pytest.raises(RuleBroken):
-            review.submit_for_review(change, actor=meeting.author)
+        with pytest.raises(RuleBroken, match="征求意见"):
+            meeting_operations.propose_change(
+                meeting,
+                ChangeKind.POSTPONE,
+                reason="提前",
+                new_starts_at=consultation.closes_at - timedelta(days=1),
+                new_ends_at=consultation.closes_at,
+                actor=meeting.author,
+            )
 
     def test_cancelled_meeting_stops_the_comments(
         self, client, make_consultation, major_item, reviewer

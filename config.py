@@ -102,6 +102,9 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # How staff passwords are hashed (werkzeug's method string). Not read from the
+        # environment, so no deployment can weaken it; the tests set a cheap method.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", "").strip() or str(instance_path / "uploads"),
         # Room for the multipart overhead around the largest file (20 MB documents).
         "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_MB", "21")) * 1024 * 1024,

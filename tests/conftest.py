@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + secrets.token_hex(16))
@@ -63,6 +64,9 @@ def config_for_tests(database_url: str, **overrides: object) -> dict[str, object
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # scrypt costs tens of milliseconds a password and the tests make hundreds of
+        # accounts; tests/core/test_accounts.py checks that a deployment uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         **overrides,
     }
 
@@ -102,6 +106,25 @@ class IsolatedRequestClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+class TemplateBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run. Every test gets a new app, and each new
+    app would otherwise compile every template it renders again from its source; Jinja
+    still compares each template's source checksum before using what is kept here."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = TemplateBytecode()
+
+
 @pytest.fixture
 def app_config() -> dict[str, object]:
     """Override in a test module to change the configuration of `app`."""
@@ -118,6 +141,7 @@ def app(migrated_database: str, app_config: dict[str, object], tmp_path: Path) -
     }
     app = create_app(config_for_tests(migrated_database, **config))
     app.test_client_class = IsolatedRequestClient
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     with app.app_context():
         yield app
         db.session.rollback()

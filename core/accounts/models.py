@@ -6,6 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import String
@@ -68,7 +69,8 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]  # scrypt outside the tests
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:

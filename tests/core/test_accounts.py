@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from config import load_config
 from core.accounts.models import Role, User
 from core.audit import AuditEntry
 from extensions import db
@@ -165,7 +166,7 @@ class TestAdminPage:
         assert response.status_code == 303
         user = db.session.scalar(db.select(User).where(User.username == "wang.fang"))
         assert user.role == Role.REVIEWER
-        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long enough password")  # hashed: TestPasswordHashing
         entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "staff.create"))
         assert entry.after["username"] == "wang.fang"
         assert "password" not in entry.after and "password_hash" not in entry.after
@@ -247,6 +248,40 @@ class TestAdminPage:
         client.post(f"/admin/staff/{admin.id}/disable")
         db.session.refresh(admin)
         assert admin.is_active
+
+
+class TestPasswordHashing:
+    """The tests hash cheaply (`config_for_tests`); a deployment's configuration, as
+    `load_config` builds it, hashes with scrypt."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path):
+        production = load_config(
+            tmp_path,
+            env={"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"},
+        )
+        return {"PASSWORD_HASH_METHOD": production["PASSWORD_HASH_METHOD"]}
+
+    def test_production_configuration_hashes_with_scrypt(self, client, auth, make_user):
+        auth.login(make_user(Role.ADMIN))
+        response = client.post(
+            "/admin/staff/new",
+            data={
+                "username": "wang.fang",
+                "display_name": "王芳",
+                "email": "",
+                "role": "reviewer",
+                "password": "a long enough password",
+                "confirm": "a long enough password",
+            },
+        )
+        assert response.status_code == 303
+        user = db.session.scalar(db.select(User).where(User.username == "wang.fang"))
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long enough password")
+        assert not user.check_password("a long enough passwort")
+        auth.logout()
+        assert auth.login(user, "a long enough password").status_code == 303
 
 
 class TestUsersCommand:

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, and_
+from sqlalchemy import JSON, ForeignKey, String, Text, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from core.clock import UTCDateTime, utcnow
 from core.extension_points import ExtensionPoint
 from core.labels import LabelledEnum
-from core.review import Reviewable, ReviewState
+from core.review import ContentPart, Reviewable, ReviewState
 from core.rules import Problem
 from extensions import db, string_enum
 
@@ -128,11 +128,17 @@ class Meeting(Reviewable, db.Model):
     def review_queue_options(cls) -> list[Any]:
         return [selectinload(cls.author), selectinload(cls.agenda)]
 
-    def content_parts(self) -> list[object]:
-        parts: list[object] = [self, *self.agenda]
-        for item in self.agenda:
-            parts.extend(item.documents)
-        return parts
+    def content_parts(self) -> list[ContentPart]:
+        """The meeting, every item of its agenda and every document of those items."""
+        items = select(AgendaItem.id).where(AgendaItem.meeting_id == self.id)
+        return [
+            (Meeting, [self.id]),
+            (AgendaItem, items),
+            (
+                AgendaDocument,
+                select(AgendaDocument.id).where(AgendaDocument.agenda_item_id.in_(items)),
+            ),
+        ]
 
     def on_published(self, actor: User) -> None:
         """Announcing publishes the agenda and documents prepared with the meeting."""
@@ -320,12 +326,21 @@ class MeetingChange(Reviewable, db.Model):
             selectinload(cls.document),
         ]
 
-    def content_parts(self) -> list[object]:
-        parts: list[object] = [self]
-        if self.kind == ChangeKind.ADD_ITEM and self.agenda_item is not None:
-            parts.extend([self.agenda_item, *self.agenda_item.documents])
-        if self.document is not None:
-            parts.append(self.document)
+    def content_parts(self) -> list[ContentPart]:
+        """The change; an item it adds, with that item's documents; a document it adds."""
+        parts: list[ContentPart] = [(MeetingChange, [self.id])]
+        if self.kind == ChangeKind.ADD_ITEM and self.agenda_item_id is not None:
+            parts.append((AgendaItem, [self.agenda_item_id]))
+            parts.append(
+                (
+                    AgendaDocument,
+                    select(AgendaDocument.id).where(
+                        AgendaDocument.agenda_item_id == self.agenda_item_id
+                    ),
+                )
+            )
+        if self.document_id is not None:
+            parts.append((AgendaDocument, [self.document_id]))
         return parts
 
     def problems(self) -> list[Problem]:

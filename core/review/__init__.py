@@ -4,7 +4,7 @@
 (submit, approve, return); `views` the review queue and the buttons' endpoints.
 """
 
-from core.review.models import REVIEWABLE_KINDS, Reviewable, ReviewState
+from core.review.models import REVIEWABLE_KINDS, ContentPart, Reviewable, ReviewState
 from core.review.operations import (
     approve,
     awaiting_review,
@@ -15,6 +15,7 @@ from core.review.operations import (
 
 __all__ = [
     "REVIEWABLE_KINDS",
+    "ContentPart",
     "Reviewable",
     "ReviewState",
     "approve",

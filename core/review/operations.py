@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 
 def contributors(item: Reviewable) -> set[int]:
-    """Ids of staff who changed the content or any of its parts, from the audit log."""
+    """Ids of staff who changed the content or any of its parts, from the audit log: one
+    query, with one condition per kind of part (`Reviewable.content_parts`)."""
     parts = or_(
         *(
-            and_(AuditEntry.subject_type == subject_type_of(part), AuditEntry.subject_id == part.id)
-            for part in item.content_parts()
+            and_(AuditEntry.subject_type == subject_type_of(model), AuditEntry.subject_id.in_(ids))
+            for model, ids in item.content_parts()
         )
     )
     rows = db.session.scalars(

@@ -22,7 +22,7 @@ from core.accounts.models import User
 from core.audit import record_change
 from core.clock import UTCDateTime, to_office_time, utcnow
 from core.labels import LabelledEnum
-from core.review import Reviewable, ReviewState
+from core.review import ContentPart, Reviewable, ReviewState
 from core.web import public_link
 from extensions import db, string_enum
 from meetings.models import (
@@ -111,8 +111,17 @@ class Consultation(Reviewable, db.Model):
     def public_url(self) -> str:
         return url_for("consultations.consultation_page", consultation_id=self.id)
 
-    def content_parts(self) -> list[object]:
-        return [self, *self.documents]
+    def content_parts(self) -> list[ContentPart]:
+        """The consultation and its documents."""
+        return [
+            (Consultation, [self.id]),
+            (
+                ConsultationDocument,
+                select(ConsultationDocument.id).where(
+                    ConsultationDocument.consultation_id == self.id
+                ),
+            ),
+        ]
 
     @classmethod
     def review_queue_options(cls) -> list[Any]:
@@ -278,12 +287,12 @@ class FeedbackReport(Reviewable, db.Model):
     def review_queue_options(cls) -> list[Any]:
         return [selectinload(cls.author), selectinload(cls.consultation)]
 
-    def content_parts(self) -> list[object]:
+    def content_parts(self) -> list[ContentPart]:
         """The report and every comment: moderating or answering one shapes the report."""
-        comments = db.session.scalars(
-            select(Comment).where(Comment.consultation_id == self.consultation_id)
-        ).all()
-        return [self, *comments]
+        return [
+            (FeedbackReport, [self.id]),
+            (Comment, select(Comment.id).where(Comment.consultation_id == self.consultation_id)),
+        ]
 
     def staff_url(self) -> str:
         return url_for("consultation_staff.feedback", consultation_id=self.consultation_id)

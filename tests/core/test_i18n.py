@@ -15,7 +15,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 def source_files() -> list[tuple[Path, str]]:
     files = [(ROOT / "app.py", "python")]
-    for package in ("meetings", "engagement"):
+    for package in ("core", "meetings", "engagement"):
         files += [(path, "python") for path in (ROOT / package).rglob("*.py")]
     files += [(path, "jinja2") for path in (ROOT / "templates").rglob("*.html")]
     return files

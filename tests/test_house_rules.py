@@ -1,0 +1,33 @@
+"""The shape the code keeps as it grows: no module past the size where it should become a
+sub-package (docs/architecture.md), and one place that commits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "meetings", "engagement")
+MAX_LINES = 400
+
+
+def product_modules() -> list[Path]:
+    return sorted(path for package in PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
+def test_no_module_is_longer_than_the_split_point():
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in product_modules()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}, f"split these into sub-packages by what they own: {long}"
+
+
+def test_only_the_runner_and_the_outbox_commit():
+    commits = {
+        str(path.relative_to(ROOT))
+        for path in product_modules()
+        if re.search(r"\bsession\.commit\(", path.read_text(encoding="utf-8"))
+    }
+    assert commits == {"core/runner.py", "core/outbox/models.py"}

@@ -70,12 +70,14 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
 
     redis_url = env.get("REDIS_URL", "").strip()
     idle_minutes = int(env.get("SESSION_IDLE_MINUTES", "30"))
+    max_hours = int(env.get("SESSION_MAX_HOURS", "12"))
 
     return {
         "SUNSHINE_ENV": deployment,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a logged database error never carries what a person typed.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": redis_url or None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -92,8 +94,13 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "MAIL_FROM": env.get("MAIL_FROM", "sunshine@localhost"),
         # Without MAIL_SERVER, messages are written here instead of sent.
         "MAIL_FOLDER": env.get("MAIL_FOLDER", "").strip() or str(instance_path / "mail"),
-        # Staff sessions end after a period without requests; each request renews it.
-        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=idle_minutes),
+        # Staff sessions are kept on the server (core/accounts/sessions.py), which ends them
+        # after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after sign-in.
+        # The cookie lives as long as the longest session, so a lapsed sign-in is
+        # recognised and what was being sent can be kept for after the next sign-in.
+        "SESSION_IDLE_MINUTES": idle_minutes,
+        "SESSION_MAX_HOURS": max_hours,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=max_hours),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -102,6 +109,11 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Past this many failed sign-ins of one account in 15 minutes (from anywhere), each
+        # attempt on it waits a step longer, up to the maximum; none is refused for it.
+        "LOGIN_FAILURES_BEFORE_SLOWDOWN": 5,
+        "LOGIN_SLOWDOWN_STEP_SECONDS": 0.5,
+        "LOGIN_SLOWDOWN_MAX_SECONDS": 3.0,
         # How staff passwords are hashed (werkzeug's method string). Not read from the
         # environment, so no deployment can weaken it; the tests set a cheap method.
         "PASSWORD_HASH_METHOD": "scrypt",

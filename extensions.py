@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from flask_babel import Babel
@@ -33,9 +36,23 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+_writes_first: ContextVar[bool] = ContextVar("writes_first", default=False)
+
+
+@contextmanager
+def writes_first() -> Iterator[None]:
+    """Transactions begun inside start as writers even in a GET (a staff session's last use
+    is written down before the page reads anything)."""
+    token = _writes_first.set(True)
+    try:
+        yield
+    finally:
+        _writes_first.reset(token)
+
+
 def _request_will_write() -> bool:
     """Reads (GET/HEAD) never write; everything else, and commands outside a request, may."""
-    if not has_request_context():
+    if not has_request_context() or _writes_first.get():
         return True
     return request.method not in {"GET", "HEAD", "OPTIONS"}
 

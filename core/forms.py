@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from core.accounts.recovery import kept_formdata
 from core.clock import office_zone, to_office_time
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -58,13 +61,22 @@ def clean_text(value: object) -> object:
 
 
 class BaseForm(FlaskForm):
-    """Every form of the product: its text fields are cleaned before they are validated."""
+    """Every form of the product: its text fields are cleaned before they are validated,
+    and a staff form opens with what its sender typed when their sign-in had ended before
+    it was saved (`core.accounts.recovery`)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())
             unbound_field.kwargs["filters"] = (clean_text, *filters)
             return unbound_field.bind(form=form, **options)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not args and "formdata" not in kwargs and has_request_context():
+            kept = kept_formdata({field.name for field in self})
+            if kept is not None:
+                self.process(formdata=kept)
 
 
 def public_reason() -> TextAreaField:

@@ -5,19 +5,17 @@ account changes (`operations`), sign-in, sign-out and the administrators' accoun
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from extensions import login_manager
 
 
 def register(app: Flask) -> None:
-    from core.accounts import access, cli, views
+    from core.accounts import cli, sessions, views
 
     login_manager.init_app(app)
-    login_manager.user_loader(access.load_user)
-    login_manager.login_view = "accounts.login"
+    login_manager.user_loader(sessions.load_user)
+    login_manager.unauthorized_handler(views.sign_in_again)
     login_manager.session_protection = "strong"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
+    sessions.register(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)

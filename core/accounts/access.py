@@ -9,22 +9,11 @@ from typing import ParamSpec, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
-from core.accounts.models import Permission, User
-from extensions import db, login_manager
+from core.accounts.models import Permission
+from extensions import login_manager
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def load_user(user_id: str) -> User | None:
-    """The cookie holds `id:session_token`; a replaced token means the session has ended."""
-    raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or not user.is_active or user.session_token != token:
-        return None
-    return user
 
 
 def permission_required(

@@ -1,16 +1,18 @@
-"""The staff account and what each role may do."""
+"""The staff account, what each role may do, and the sign-in sessions kept on the server."""
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.clock import UTCDateTime, utcnow
@@ -42,8 +44,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def new_session_token() -> str:
+def new_secret_token() -> str:
+    """256 bits from `secrets`, URL-safe: for a sign-in session's cookie."""
     return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a secret token: its SHA-256, so a copy of the database opens no
+    session."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class User(UserMixin, db.Model):
@@ -55,8 +64,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[Role] = mapped_column(string_enum(Role))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the login cookie: replacing it ends every session of this account.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -65,13 +72,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.disabled_at is None
 
+    # The secret of the sign-in session this request belongs to (set at sign-in and by the
+    # loader); Flask-Login keeps what `get_id` returns in the session cookie.
+    session_secret = None  # str, not stored
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_secret}"
 
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]  # scrypt outside the tests
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -81,3 +91,40 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class EndReason(enum.StrEnum):
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    LIFETIME = "lifetime"  # the absolute limit since sign-in
+    ACCOUNT_CHANGED = "account_changed"  # disabled, or its password was reset
+
+
+class StaffSession(db.Model):
+    """One sign-in of a staff member, kept on the server: signing out, the idle limit, the
+    absolute lifetime and disabling the account end it here, whatever the cookie says."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveredForm(db.Model):
+    """What a staff member sent after their sign-in had ended, kept to be filled back into
+    the same form once they sign in again (never a password)."""
+
+    __tablename__ = "recovered_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500))  # the page that shows the form
+    fields: Mapped[list[Any]] = mapped_column(JSON)  # [[name, value], ...] as sent
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
-from core.accounts.models import MIN_PASSWORD_LENGTH, Role, User, new_session_token
+from core.accounts.models import MIN_PASSWORD_LENGTH, EndReason, Role, User
+from core.accounts.sessions import end_all_sessions, end_session, start_session
 from core.audit import record_change, snapshot
 from core.clock import utcnow
 from core.rules import RuleBroken
@@ -16,6 +21,25 @@ ACCOUNT_FIELDS = ("username", "display_name", "email", "role", "disabled_at")
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+@cache
+def _stand_in_hash(method: str) -> str:
+    return generate_password_hash("no such account", method=method)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active account with this name and password, or None. An unknown or disabled name
+    costs the same password check as a real one, so the time taken tells nothing."""
+    user = find_user(username)
+    if user is None:
+        User(
+            password_hash=_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"])
+        ).check_password(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
 
 
 def check_password_rules(password: str) -> None:
@@ -98,7 +122,7 @@ def disable_user(user: User, *, actor: User | None) -> None:
     _ensure_an_admin_remains(user)
     before = snapshot(user, *ACCOUNT_FIELDS)
     user.disabled_at = utcnow()
-    user.session_token = new_session_token()
+    end_all_sessions(user)
     record_change(
         "staff.disable",
         user,
@@ -128,11 +152,21 @@ def reset_password(user: User, password: str, *, actor: User | None) -> None:
     """Set a new password; every existing session of the account ends."""
     check_password_rules(password)
     user.set_password(password)
+    end_all_sessions(user)
     record_change(
         "staff.reset_password", user, actor=actor, summary=f"Reset password of {user.username}"
     )
 
 
 def record_login(user: User) -> None:
+    """A new sign-in session for `user` (its secret is set on `user` for the cookie)."""
     user.last_login_at = utcnow()
+    start_session(user)
     record_change("staff.login", user, actor=user, summary=f"{user.username} signed in")
+
+
+def record_logout(user: User, session_secret: str | None) -> None:
+    """End this sign-in on the server: a copy of the cookie opens nothing afterwards."""
+    end_session(session_secret, EndReason.SIGNED_OUT)
+    if getattr(user, "is_authenticated", False):
+        record_change("staff.logout", user, actor=user, summary=f"{user.username} signed out")

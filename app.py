@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import load_config
+from core.web import accept_input_without_nul
 from extensions import csrf, db, limiter, migrate, prepare_engine
 
 
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.session_interface = SessionInterface()
     app.url_map.converters["int"] = DatabaseIdConverter
+    accept_input_without_nul(app)
     app.json.ensure_ascii = False  # open data in readable Chinese
 
     db.init_app(app)
@@ -54,9 +56,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import core
     import engagement
     import meetings
+    from core import logs
 
     # Each part wires its own pages, menu entries, hooks and commands; lower parts first.
     for feature in (core, meetings, engagement):
         feature.register(app)
     core.register_api(app)
+    logs.register(app)  # knows the private routes only once every route is added
     return app

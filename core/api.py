@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask import Blueprint, Response, current_app, jsonify
 from flask_sqlalchemy.pagination import Pagination
 from pydantic import (
     AfterValidator,
@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from sqlalchemy import Select
 
-from core.web import office_iso, query_int
+from core.web import office_iso, public_link, query_int
 from extensions import db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,7 +44,8 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def absolute(endpoint: str, **values: Any) -> str:
-    return url_for(endpoint, _external=True, **values)
+    """Links in open data name the configured public address, never the request's Host."""
+    return public_link(endpoint, **values)
 
 
 # Field types shared by every feature's models -------------------------------------------

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     Response,
     current_app,
     has_request_context,
@@ -28,7 +29,9 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter, UnicodeConverter
 
 from core.clock import to_office_time
 from core.markdown import render_markdown
@@ -54,6 +57,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class InputWithoutNul(ImmutableMultiDict):
+    """Query strings and form fields without NUL characters: PostgreSQL text cannot hold
+    one and SQLite would store it, so every input is treated alike before any code sees it."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (key.replace("\x00", ""), value.replace("\x00", ""))
+                if isinstance(value, str)
+                else (key, value)
+                for key, value in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class SunshineRequest(Request):
+    parameter_storage_class = InputWithoutNul
+
+
+class SegmentWithoutNul(UnicodeConverter):
+    """A path segment never matches with a NUL in it: such an address is simply not found."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002  (werkzeug's name)
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\x00]")
+
+
+class PathWithoutNul(PathConverter):
+    regex = "[^\x00]*?"
 
 
 def select_locale() -> str:
@@ -147,6 +181,10 @@ def set_security_headers(response: Response) -> Response:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path.startswith(("/admin", "/login")):
         response.headers.setdefault("Cache-Control", "no-store")
+    if request.view_args and "token" in request.view_args:
+        # A private link must not travel on to another site, nor sit in a shared cache.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -254,6 +292,14 @@ def choose_language() -> Response:
             secure=request.is_secure,
         )
     return response
+
+
+def accept_input_without_nul(app: Flask) -> None:
+    """Before any route is added: requests and path segments cannot carry NUL characters."""
+    app.request_class = SunshineRequest
+    app.url_map.converters.update(
+        default=SegmentWithoutNul, string=SegmentWithoutNul, path=PathWithoutNul
+    )
 
 
 def register(app: Flask) -> None:

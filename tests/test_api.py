@@ -269,8 +269,18 @@ def test_documents_and_live_images_validate(client, spec, make_meeting, reviewer
     body = client.get(f"/api/v1/meetings/{meeting.id}").json
     validator_for(spec, "/api/v1/meetings/{id}").validate(body)
     document = body["agenda"][0]["documents"][0]
-    assert document["name"] == "实施方案.pdf" and document["url"].startswith("http://localhost/")
-    assert body["live_updates"][0]["image_url"].startswith("http://localhost/")
+    public = "http://127.0.0.1:5000/"  # PUBLIC_BASE_URL
+    assert document["name"] == "实施方案.pdf" and document["url"].startswith(public)
+    assert body["live_updates"][0]["image_url"].startswith(public)
+
+
+@pytest.mark.parametrize("app_config", [{"PUBLIC_BASE_URL": "https://sunshine.example.gov.cn"}])
+def test_links_name_the_public_address_whatever_the_host_header(client, make_meeting, announce):
+    meeting = announce(make_meeting())
+    for url in ("/api/v1/meetings", f"/api/v1/meetings/{meeting.id}"):
+        body = client.get(url, headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "evil.example" not in body
+        assert f"https://sunshine.example.gov.cn/meetings/{meeting.id}" in body
 
 
 def test_every_api_route_is_in_the_document_and_nothing_else(app, spec):

@@ -23,7 +23,13 @@ def register(app: Flask) -> None:
     for blueprint in (views.bp, staff_views.bp, bodies.bp):
         app.register_blueprint(blueprint)
     staff_menu.register(
-        app, MenuEntry(_l("Meetings"), "meeting_staff.meetings", (Permission.EDIT,), order=20)
+        app,
+        MenuEntry(
+            _l("Meetings"),
+            "meeting_staff.meetings",
+            (Permission.EDIT, Permission.REVIEW),  # reviewers read what they approve
+            order=20,
+        ),
     )
     staff_menu.register(
         app,

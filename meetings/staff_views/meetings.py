@@ -41,7 +41,7 @@ def _meeting_fields(form: MeetingForm) -> dict[str, object]:
 
 
 @bp.get("/meetings/")
-@permission_required(Permission.EDIT)
+@permission_required(Permission.EDIT, Permission.REVIEW)
 def meetings() -> Response:
     page = db.paginate(
         select(Meeting).order_by(Meeting.starts_at.desc()),

@@ -61,7 +61,9 @@ def test_every_staff_page_lights_the_entry_of_its_blueprint(app, client, demo, r
             continue
         links, current = menu(response.get_data(as_text=True))
         expected = entries.get(blueprint)
-        if expected is not None and path_of(app, expected.endpoint) in links:
+        if expected is not None:
+            # a page someone may open is reachable from their menu (reviewers reach the
+            # meetings they review), and lights its entry
             assert current == [path_of(app, expected.endpoint)], path
         else:
             assert current == [], path

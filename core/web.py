@@ -34,6 +34,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter, UnicodeConverter
 
 from core.clock import to_office_time
+from core.files import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES
 from core.markdown import render_markdown
 from extensions import babel, db
 
@@ -204,7 +205,12 @@ ERROR_ADVICE = {
     403: lambda: _("If you think you should have access, ask an administrator."),
     404: lambda: _("The address may be mistyped, or the page has moved."),
     405: lambda: _("Go back and use the buttons on the page."),
-    413: lambda: _("Choose a smaller file and try again."),
+    413: lambda: _(
+        "Documents can be at most %(document)d MB and images %(image)d MB. Go back to the "
+        "form, choose a smaller file and send it again.",
+        document=MAX_DOCUMENT_BYTES // 2**20,
+        image=MAX_IMAGE_BYTES // 2**20,
+    ),
     422: lambda: _("Go back, correct the form and send it again."),
     429: lambda: _("Please wait a few minutes before trying again."),
     500: lambda: _("The problem has been logged. Please try again in a few minutes."),
@@ -222,10 +228,19 @@ def render_error(code: int, detail: str | None = None) -> Response:
             code=code,
             title=ERROR_TITLES[code](),
             advice=detail or ERROR_ADVICE[code](),
+            back=came_from(),
         ),
         code,
     )
     return response
+
+
+def came_from() -> str | None:
+    """The page on this site the request was sent from (a form), to lead the person back."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host or parts.path == request.path:
+        return None
+    return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""), "") or None
 
 
 def handle_http_error(error: HTTPException) -> Response | HTTPException:

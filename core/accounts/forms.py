@@ -19,6 +19,19 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
+# Made before the other account fields: WTForms orders fields by when they were made, and
+# the new-account page (and its error summary) starts with the user name.
+USERNAME = StringField(
+    _l("User name"),
+    description=_l("Lower-case letters, digits, dots, dashes; used to sign in."),
+    validators=[
+        DataRequired(_l("Enter a user name.")),
+        Length(min=2, max=64),
+        Regexp(r"^[a-z0-9._-]+$", message=_l("Use lower-case letters, digits, . _ - only.")),
+    ],
+)
+
+
 class StaffDetailsForm(BaseForm):
     display_name = StringField(
         _l("Full name"),
@@ -52,15 +65,7 @@ class PasswordFields:
 
 
 class StaffCreateForm(StaffDetailsForm, PasswordFields):
-    username = StringField(
-        _l("User name"),
-        description=_l("Lower-case letters, digits, dots, dashes; used to sign in."),
-        validators=[
-            DataRequired(_l("Enter a user name.")),
-            Length(min=2, max=64),
-            Regexp(r"^[a-z0-9._-]+$", message=_l("Use lower-case letters, digits, . _ - only.")),
-        ],
-    )
+    username = USERNAME
 
 
 class PasswordResetForm(BaseForm, PasswordFields):

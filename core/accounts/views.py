@@ -257,10 +257,28 @@ def staff_reset_password(user_id: int) -> Response:
     return _account_page(user, StaffDetailsForm(obj=user, role=user.role.value), password_form)
 
 
-@bp.post("/admin/staff/<int:user_id>/disable")
+@bp.route("/admin/staff/<int:user_id>/disable", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_STAFF)
 def staff_disable(user_id: int) -> Response:
+    """Asks first (GET), then disables the account (POST)."""
     user = user_or_404(user_id)
+    if request.method == "GET":
+        return render_page(
+            "confirm.html",
+            heading=_("Disable an account"),
+            question=_(
+                "Disable the account of %(name)s (%(username)s)?",
+                name=user.display_name,
+                username=user.username,
+            ),
+            consequence=_(
+                "They are signed out everywhere at once and cannot sign in until an "
+                "administrator enables the account again. Their records stay."
+            ),
+            action=url_for("accounts.staff_disable", user_id=user.id),
+            confirm_label=_("Disable the account"),
+            cancel=url_for("accounts.staff_edit", user_id=user.id),
+        )
     return run_action(
         lambda: operations.disable_user(user, actor=current_user),
         done=_("Account %(name)s disabled; its sessions have ended.", name=user.username),

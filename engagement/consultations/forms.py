@@ -133,7 +133,7 @@ class StaffCommentForm(BaseForm):
         validators=[DataRequired(_l("Enter when it was received.")), reasonable_year],
     )
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter the name.")), Length(max=100)]
+        _l("Full name"), validators=[DataRequired(_l("Enter the name.")), Length(max=100)]
     )
     body = TextAreaField(
         _l("Comment"),

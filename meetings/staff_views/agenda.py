@@ -83,11 +83,22 @@ def item_edit(item_id: int) -> Response:
     return _item_page(item, form, DocumentForm())
 
 
-@bp.post("/items/<int:item_id>/delete")
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
 @permission_required(Permission.EDIT)
 def item_delete(item_id: int) -> Response:
+    """Asks first (GET), then deletes the draft item (POST)."""
     item = item_or_404(item_id)
     back = meeting_page(item.meeting, "#agenda")
+    if request.method == "GET":
+        return render_page(
+            "confirm.html",
+            heading=_("Delete an agenda item"),
+            question=_("Delete “%(title)s” from the draft agenda?", title=item.title),
+            consequence=_("Its text and documents are deleted; this cannot be undone."),
+            action=url_for("meeting_staff.item_delete", item_id=item.id),
+            confirm_label=_("Delete the item"),
+            cancel=back,
+        )
     return run_action(
         lambda: operations.delete_draft_agenda_item(item, actor=current_user),
         done=_("Agenda item deleted."),

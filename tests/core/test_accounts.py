@@ -194,7 +194,14 @@ class TestAdminPage:
         editor_client.post("/login", data={"username": editor.username, "password": TEST_PASSWORD})
         assert editor_client.get("/admin/").status_code == 200
         auth.login(admin)
-        response = auth.client.post(f"/admin/staff/{editor.id}/disable")
+        account_page = BeautifulSoup(
+            auth.client.get(f"/admin/staff/{editor.id}").data, "html.parser"
+        )
+        link = account_page.find("a", href=f"/admin/staff/{editor.id}/disable")
+        question = auth.client.get(link["href"])  # the button asks first
+        assert question.status_code == 200 and editor.display_name in question.get_data(True)
+        assert editor_client.get("/admin/").status_code == 200
+        response = auth.client.post(link["href"])
         assert response.status_code == 303
         assert editor_client.get("/admin/").status_code == 302
 

@@ -139,11 +139,23 @@ def test_unexpected_exception_gives_the_500_page(app, client):
     assert page(response).h1.get_text(strip=True) == "系统出现了问题"
 
 
-def test_too_large_upload_gets_413_page(app, client):
+def test_too_large_upload_leads_back_to_its_form(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 10
-    response = client.post("/language", data={"language": "en" * 100})
+    response = client.post(
+        "/language",
+        data={"language": "en" * 100},
+        headers={"Referer": "http://localhost/admin/items/7?tab=documents"},
+    )
     assert response.status_code == 413
-    assert page(response).h1.get_text(strip=True) == "上传的文件过大"
+    shown = page(response)
+    assert shown.h1.get_text(strip=True) == "上传的文件过大"
+    assert "20 MB" in shown.get_text() and "5 MB" in shown.get_text()
+    assert shown.find("a", href="/admin/items/7?tab=documents") is not None
+
+
+def test_error_pages_never_lead_to_another_site(app, client):
+    response = client.get("/no-such-page", headers={"Referer": "https://evil.example/form"})
+    assert "evil.example" not in response.get_data(as_text=True)
 
 
 def test_healthz_makes_a_database_round_trip(client):

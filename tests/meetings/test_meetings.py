@@ -446,3 +446,24 @@ class TestBodies:
             page = BeautifulSoup(response.data, "html.parser")
             assert message in page.find(id="slug-error").get_text()
             assert page.find("input", {"name": "name"})["value"] == "某主体"
+
+
+class TestDeletingAnItemAsksFirst:
+    def test_the_delete_button_leads_to_a_question_and_deletes_nothing(
+        self, client, auth, make_meeting
+    ):
+        meeting = make_meeting()
+        item_id, title = meeting.agenda[0].id, meeting.agenda[0].title
+        auth.login(meeting.author)
+        staff_page = BeautifulSoup(client.get(f"/admin/meetings/{meeting.id}").data, "html.parser")
+        link = staff_page.find("a", href=f"/admin/items/{item_id}/delete")
+        assert link is not None and not staff_page.find(
+            "form", action=f"/admin/items/{item_id}/delete"
+        )
+        question = client.get(link["href"])
+        assert question.status_code == 200 and title in text_of(question)
+        assert db.session.get(AgendaItem, item_id) is not None
+
+        assert client.post(link["href"]).status_code == 303
+        db.session.expire_all()
+        assert db.session.get(AgendaItem, item_id) is None

@@ -41,8 +41,10 @@ from extensions import db
 def _queue_context(consultation: Consultation) -> dict[str, Any]:
     wanted = request.values.get("status", CommentStatus.RECEIVED.value)
     query = select(Comment).where(Comment.consultation_id == consultation.id)
+    shown = _("All comments")
     if wanted in {status.value for status in CommentStatus}:
         query = query.where(Comment.status == CommentStatus(wanted))
+        shown = CommentStatus(wanted).label
     comments = db.paginate(
         query.order_by(Comment.received_at, Comment.id),
         page=query_int("page", 1),
@@ -53,6 +55,7 @@ def _queue_context(consultation: Consultation) -> dict[str, Any]:
         "consultation": consultation,
         "comments": comments,
         "wanted": wanted,
+        "shown": shown,  # what the list holds, as its heading says
         "counts": comment_counts(consultation),
         "statuses": list(CommentStatus),
         "can_see_contacts": current_user.can(Permission.VIEW_CONTACTS),
@@ -201,7 +204,7 @@ def export_comments(consultation_id: int) -> Response:
         _("Received"),
         _("Channel"),
         _("Status"),
-        _("Name"),
+        _("Full name"),
         _("Community"),
         _("Comment"),
         _("Reply"),
@@ -229,7 +232,7 @@ def export_comments(consultation_id: int) -> Response:
         if contacts:
             row += [comment.phone or "", comment.email or ""]
         writer.writerow([_spreadsheet_safe(str(cell)) for cell in row])
-    response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f"attachment; filename=comments-{consultation.id}.csv"
     return response
 

@@ -299,6 +299,25 @@ class TestModeration:
         )
         assert "已收到 3 · 已公开 2 · 不予公开 1 · 待审核 0" in queue and "意见2" in queue
 
+    def test_after_a_disposition_the_page_is_headed_by_what_it_lists(
+        self, client, auth, with_comments, major_item
+    ):
+        auth.login(major_item.meeting.author)
+        comment_id = db.session.scalars(db.select(Comment.id).order_by(Comment.id)).first()
+        client.post(
+            f"/admin/consultations/{with_comments.id}/comments/moderate",
+            data={"comment": [comment_id], "action": "publish"},
+        )
+        saved = client.post(
+            f"/admin/comments/{comment_id}",
+            data={"reply": "感谢", "disposition": "adopted", "disposition_reason": ""},
+            follow_redirects=True,
+        )
+        page = BeautifulSoup(saved.data, "html.parser")
+        assert page.find(id="queue-heading").get_text(strip=True) == "已公开"
+        assert page.find("legend").get_text(strip=True) == "已公开"
+        assert "待" not in page.title.get_text()
+
     def test_not_adopted_needs_a_reason(self, with_comments, major_item):
         comment = db.session.scalar(db.select(Comment))
         with pytest.raises(RuleBroken):
@@ -418,7 +437,7 @@ class TestExport:
         auth.login(major_item.meeting.author)
         response = client.get(f"/admin/consultations/{consultation.id}/comments.csv")
         assert response.data.startswith("\ufeff".encode())
-        assert response.headers["Content-Type"].startswith("text/csv; charset=utf-8")
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
         assert rows[0][0] == "回执编号" and rows[1][4] == "王建国"
         assert rows[1][6].startswith("'=")  # not run as a formula

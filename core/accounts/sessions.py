@@ -23,14 +23,23 @@ from core.clock import utcnow
 from core.runner import attempt
 from extensions import db, writes_first
 
-# How often last use is written down: the idle limit is kept to within this.
-TOUCH_EVERY = timedelta(minutes=1)
+# How often last use is written down, at most: the idle limit is kept to within this.
+TOUCH_AT_MOST_EVERY = timedelta(minutes=1)
 # Work sent after the sign-in lapsed (idle or lifetime) can still be kept for this long.
 RECOVERABLE_FOR = timedelta(hours=12)
 
 
 def idle_limit() -> timedelta:
     return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def touch_every() -> timedelta:
+    return min(TOUCH_AT_MOST_EVERY, idle_limit() / 4)
+
+
+def keepalive_every() -> timedelta:
+    """How often a page where someone types asks to stay signed in."""
+    return min(timedelta(minutes=2), idle_limit() / 3)
 
 
 def lifetime_limit() -> timedelta:
@@ -105,7 +114,7 @@ def load_user(cookie_value: str) -> User | None:
         g.session_to_end = (staff_session.id, reason)
         g.lapsed_user_id = user.id
         return None
-    if now - staff_session.last_seen_at >= TOUCH_EVERY:
+    if now - staff_session.last_seen_at >= touch_every():
         g.session_to_touch = staff_session.id
     user.session_secret = secret
     return user
@@ -137,3 +146,6 @@ def settle_session() -> None:
 
 def register(app: Flask) -> None:
     app.before_request(settle_session)
+    app.jinja_env.globals["keepalive_every_ms"] = lambda: int(
+        keepalive_every().total_seconds() * 1000
+    )

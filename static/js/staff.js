@@ -1,11 +1,12 @@
 // Staff pages: typing in a form keeps the sign-in alive, so a long draft is never lost to
-// the idle limit. At most one light request every two minutes, only while someone types.
+// the idle limit. At most one light request every two minutes (sooner when the idle limit is
+// short), only while someone types.
 // If the sign-in has already ended, say so at once: the text stays in the form, and saving
 // it leads through sign-in back to the form, filled in (the server keeps what was sent).
 document.addEventListener("DOMContentLoaded", () => {
   const meta = document.querySelector('meta[name="keepalive-url"]');
   if (!meta) return;
-  const every = 2 * 60 * 1000;
+  const every = Number(meta.dataset.every) || 2 * 60 * 1000;
   let last = Date.now();
   let warned = false;
   const token = () => {

@@ -54,10 +54,12 @@ def test_werkzeug_server_log_has_no_token(app, private_link, caplog):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        with caplog.at_level(logging.INFO, logger="werkzeug"):
-            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as answer:
-                assert answer.status == 200
-                assert answer.headers["Referrer-Policy"] == "no-referrer"
+        with (
+            caplog.at_level(logging.INFO, logger="werkzeug"),
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as answer,
+        ):
+            assert answer.status == 200
+            assert answer.headers["Referrer-Policy"] == "no-referrer"
     finally:
         server.shutdown()
     lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]

@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from core.audit.vocabulary import audit_vocabulary
 from extensions import login_manager
 
 
 def register(app: Flask) -> None:
-    from core.accounts import access, cli, views
+    from core.accounts import access, audit, cli, views
 
     login_manager.init_app(app)
     login_manager.user_loader(access.load_user)
@@ -21,3 +22,4 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
+    audit_vocabulary.register(app, audit.VOCABULARY)

@@ -44,10 +44,10 @@ test: $(VENV)/.installed-test translations lint
 
 # After adding or changing user-visible strings: extract them, then translate in the .po.
 messages-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width 100 \
 		--project Sunshine --ignore-dirs '.venv node_modules migrations tests instance' \
 		-o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python bench/run.py

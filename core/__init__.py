@@ -4,7 +4,8 @@ Where things are:
 - `accounts/`: staff accounts, roles and permissions, sign-in and sign-out (`views`),
   `flask users` (`cli`).
 - `review/`: confidentiality review, the only way content becomes public.
-- `audit/`: the audit log. `outbox/`: mail queued with a change, sent after the commit.
+- `audit/`: the audit log, and the vocabulary features register so it reads in words.
+  `outbox/`: mail queued with a change, sent after the commit.
 - `rules.py` (`RuleBroken`) and `runner.py` (run an operation for a view, commit once).
 - `web.py`: `render_page`, errors, security headers, language. `markdown.py`: staff text.
 - `clock.py`: office time. `labels.py`: enums people read. `forms.py`: the base form.
@@ -19,6 +20,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.models import Permission
+from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu, staff_menu_entries
 
 
@@ -26,6 +28,7 @@ def register(app: Flask) -> None:
     from core import accounts, start_page, web
     from core.audit import views as audit_views
     from core.outbox import views as outbox_views
+    from core.review import audit as review_audit
     from core.review import views as review_views
 
     web.register(app)
@@ -33,6 +36,7 @@ def register(app: Flask) -> None:
     for blueprint in (start_page.bp, review_views.bp, audit_views.bp, outbox_views.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["staff_menu_entries"] = staff_menu_entries
+    audit_vocabulary.register(app, review_audit.VOCABULARY)
     for entry in (
         MenuEntry(_l("Overview"), "start_page.dashboard", order=10),
         MenuEntry(_l("Review"), "review.review_queue", (Permission.REVIEW,), order=40),

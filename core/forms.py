@@ -11,7 +11,7 @@ from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import DateTimeLocalField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from core.accounts.recovery import kept_formdata
@@ -52,6 +52,19 @@ class OfficeTimeField(DateTimeLocalField):
         return self.data.astimezone(UTC) if self.data else None
 
 
+class DayField(DateField):
+    """A day typed as year-month-day (a date input, or the address of a filtered page);
+    anything else gets a message in the reader's language, next to the field."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l("Enter the date as year-month-day, for example 2026-05-01.")
+            ) from None
+
+
 def clean_text(value: object) -> object:
     """Text as the server stores and counts it: no NUL characters (PostgreSQL refuses them)
     and one character per line break, as the browser's counter shows."""
@@ -90,7 +103,7 @@ def public_reason() -> TextAreaField:
     )
 
 
-def reasonable_year(form: FlaskForm, field: DateTimeLocalField) -> None:
+def reasonable_year(form: FlaskForm, field: DateField | DateTimeLocalField) -> None:
     if field.data and not 2000 <= field.data.year <= 2100:
         raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
 

@@ -3,8 +3,9 @@ the reviewed changes of announced meetings.
 
 Files: `models`, `queries` (reads shared by pages and open data), `operations` (every
 write), `forms`, `views` (public pages), `staff_views/` (staff pages), `api` (open data),
-`demo`. It imports `core` and never `engagement`; engagement adds to it through the
-extension points in `queries.agenda_note_providers` and `models.meeting_change_checks`.
+`audit` (the audit log's words for its actions, records and fields), `demo`. It imports
+`core` and never `engagement`; engagement adds to it through the extension points in
+`queries.agenda_note_providers` and `models.meeting_change_checks`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.models import Permission
+from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 
 
 def register(app: Flask) -> None:
-    from meetings import api, staff_views, views  # noqa: F401  (api adds its routes)
+    from meetings import api, audit, staff_views, views  # noqa: F401  (api adds its routes)
     from meetings.staff_views import bodies
 
     for blueprint in (views.bp, staff_views.bp, bodies.bp):
@@ -37,3 +39,4 @@ def register(app: Flask) -> None:
             _l("Organising bodies"), "bodies_staff.bodies", (Permission.MANAGE_BODIES,), order=60
         ),
     )
+    audit_vocabulary.register(app, audit.VOCABULARY)

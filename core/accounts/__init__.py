@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from core.audit.vocabulary import audit_vocabulary
 from extensions import login_manager
 
 
 def register(app: Flask) -> None:
-    from core.accounts import cli, sessions, views
+    from core.accounts import audit, cli, sessions, views
 
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load_user)
@@ -19,3 +20,4 @@ def register(app: Flask) -> None:
     sessions.register(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
+    audit_vocabulary.register(app, audit.VOCABULARY)

@@ -19,6 +19,11 @@ from extensions import db
 ACCOUNT_FIELDS = ("username", "display_name", "email", "role", "disabled_at")
 
 
+def account_title(user: User) -> str:
+    """How the audit log names an account: the person, then the name they sign in with."""
+    return f"{user.display_name} ({user.username})"
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
@@ -84,7 +89,7 @@ def create_user(
         "staff.create",
         user,
         actor=actor,
-        summary=f"Created account {username} ({role.value})",
+        summary=account_title(user),
         after=snapshot(user, *ACCOUNT_FIELDS),
     )
     return user
@@ -103,7 +108,7 @@ def update_user(
         "staff.update",
         user,
         actor=actor,
-        summary=f"Updated account {user.username}",
+        summary=account_title(user),
         before=before,
         after=snapshot(user, *ACCOUNT_FIELDS),
     )
@@ -127,7 +132,7 @@ def disable_user(user: User, *, actor: User | None) -> None:
         "staff.disable",
         user,
         actor=actor,
-        summary=f"Disabled account {user.username}",
+        summary=account_title(user),
         before=before,
         after=snapshot(user, *ACCOUNT_FIELDS),
     )
@@ -142,7 +147,7 @@ def enable_user(user: User, *, actor: User | None) -> None:
         "staff.enable",
         user,
         actor=actor,
-        summary=f"Enabled account {user.username}",
+        summary=account_title(user),
         before=before,
         after=snapshot(user, *ACCOUNT_FIELDS),
     )
@@ -153,20 +158,18 @@ def reset_password(user: User, password: str, *, actor: User | None) -> None:
     check_password_rules(password)
     user.set_password(password)
     end_all_sessions(user)
-    record_change(
-        "staff.reset_password", user, actor=actor, summary=f"Reset password of {user.username}"
-    )
+    record_change("staff.reset_password", user, actor=actor, summary=account_title(user))
 
 
 def record_login(user: User) -> None:
     """A new sign-in session for `user` (its secret is set on `user` for the cookie)."""
     user.last_login_at = utcnow()
     start_session(user)
-    record_change("staff.login", user, actor=user, summary=f"{user.username} signed in")
+    record_change("staff.login", user, actor=user, summary=account_title(user))
 
 
 def record_logout(user: User, session_secret: str | None) -> None:
     """End this sign-in on the server: a copy of the cookie opens nothing afterwards."""
     end_session(session_secret, EndReason.SIGNED_OUT)
     if getattr(user, "is_authenticated", False):
-        record_change("staff.logout", user, actor=user, summary=f"{user.username} signed out")
+        record_change("staff.logout", user, actor=user, summary=account_title(user))

@@ -1,5 +1,6 @@
 """The audit log: who changed what, when. `models` has the entry and `record_change`;
-`views` the staff page that reads it."""
+`vocabulary` the words features register for their codes (`audit_vocabulary`);
+`reading` turns entries into what the office reads; `forms` and `views` the staff page."""
 
 from core.audit.models import AuditEntry, record_change, snapshot, subject_type_of
 

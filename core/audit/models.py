@@ -2,6 +2,11 @@
 
 Every operation calls `record_change` after it has changed its objects; the row is
 written in the same transaction, so a change and its audit entry land together.
+
+An entry keeps codes and content, never sentences: the action (`meeting.update`), the
+subject's type and id, its title as the office wrote it (`summary`), and before/after
+snapshots of fields by name. The log page puts them into the reader's language with the
+words the features register (`core.audit.vocabulary`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str] = mapped_column(String(64), index=True)
     subject_id: Mapped[int | None] = mapped_column(index=True)
+    # The subject's title (content, in no particular language); the page puts the
+    # action's label before it. Rows from before 0004 had English sentences here.
     summary: Mapped[str] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -67,7 +74,12 @@ def record_change(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add an audit row for a change the caller has just made (flushes to get ids)."""
+    """Add an audit row for a change the caller has just made (flushes to get ids).
+
+    `action` is a code a feature labels in its audit vocabulary; `summary` is the
+    subject's title as written (`meeting.title`, `"会议 · 议题"` when two names are needed),
+    never a sentence: the page says what happened in the reader's language.
+    """
     if inspect(subject).identity is None:
         db.session.flush()
     entry = AuditEntry(

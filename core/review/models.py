@@ -94,6 +94,13 @@ class Reviewable:
     def review_title(self) -> str:
         raise NotImplementedError
 
+    @property
+    def audit_title(self) -> str:
+        """The title the audit log keeps: content only, no translated words, so every
+        reader sees the entry in their own language (the review title, unless it adds
+        a label)."""
+        return self.review_title
+
     def staff_url(self) -> str:
         raise NotImplementedError
 

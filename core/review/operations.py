@@ -56,7 +56,7 @@ def submit_for_review(item: Reviewable, *, actor: User) -> None:
         "review.submit",
         item,
         actor=actor,
-        summary=f"Submitted for review: {item.review_title}",
+        summary=item.audit_title,
         after={"review_state": item.review_state.value},
     )
 
@@ -79,7 +79,7 @@ def approve(item: Reviewable, *, actor: User) -> None:
         "review.approve",
         item,
         actor=actor,
-        summary=f"Approved and published: {item.review_title}",
+        summary=item.audit_title,
         before={"review_state": ReviewState.SUBMITTED.value},
         after={"review_state": item.review_state.value},
     )
@@ -99,7 +99,7 @@ def return_for_changes(item: Reviewable, note: str, *, actor: User) -> None:
         "review.return",
         item,
         actor=actor,
-        summary=f"Returned for changes: {item.review_title}",
+        summary=item.audit_title,
         before={"review_state": ReviewState.SUBMITTED.value},
         after={"review_state": item.review_state.value, "note": item.review_note},
     )

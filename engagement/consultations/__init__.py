@@ -2,7 +2,8 @@
 receipt numbers, moderation, replies, dispositions and the reviewed feedback report.
 
 Files: `models`, `queries`, `operations`, `forms`, `views` (public pages),
-`staff_views/` (staff pages), `api` (open data), `demo`, `cli` (the retention purge).
+`staff_views/` (staff pages), `api` (open data), `audit` (the audit log's words), `demo`,
+`cli` (the retention purge).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.models import Permission
+from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from meetings.models import meeting_change_checks
 from meetings.queries import agenda_note_providers
 
 
 def register(app: Flask) -> None:
-    from engagement.consultations import api, cli, staff_views, views  # noqa: F401
+    from engagement.consultations import api, audit, cli, staff_views, views  # noqa: F401
     from engagement.consultations.models import (
         MIN_PERIOD_DAYS,
         consultations_outlast_postponement,
@@ -39,3 +41,4 @@ def register(app: Flask) -> None:
     )
     agenda_note_providers.register(app, consultation_notes)
     meeting_change_checks.register(app, consultations_outlast_postponement)
+    audit_vocabulary.register(app, audit.VOCABULARY)

@@ -164,7 +164,7 @@ class Consultation(Reviewable, db.Model):
                 "consultation.open_at_approval",
                 self,
                 actor=actor,
-                summary=f"Opened at approval: {self.title}",
+                summary=self.title,
                 before={"opens_at": self.opens_at.isoformat()},
                 after={"opens_at": self.published_at.isoformat()},
             )
@@ -282,6 +282,10 @@ class FeedbackReport(Reviewable, db.Model):
     @property
     def review_title(self) -> str:
         return f"{self.consultation.title} · {self.review_kind_label}"
+
+    @property
+    def audit_title(self) -> str:
+        return self.consultation.title
 
     @classmethod
     def review_queue_options(cls) -> list[Any]:

@@ -85,7 +85,7 @@ def open_consultation(item: AgendaItem, *, actor: User, **fields: object) -> Con
         "consultation.create",
         consultation,
         actor=actor,
-        summary=f"Prepared consultation: {consultation.title}",
+        summary=consultation.title,
         after=snapshot(consultation, *CONSULTATION_FIELDS),
     )
     return consultation
@@ -102,7 +102,7 @@ def update_consultation(consultation: Consultation, *, actor: User, **fields: ob
         "consultation.update",
         consultation,
         actor=actor,
-        summary=f"Edited consultation: {consultation.title}",
+        summary=consultation.title,
         before=before,
         after=snapshot(consultation, *CONSULTATION_FIELDS),
     )
@@ -120,7 +120,8 @@ def attach_consultation_document(
         "consultation.attach",
         document,
         actor=actor,
-        summary=f"Attached {stored.original_name} to {consultation.title}",
+        summary=f"{consultation.title} · {stored.original_name}",
+        after={"name": stored.original_name, "size": stored.size},
     )
     return document
 
@@ -151,7 +152,7 @@ def extend_consultation(
         "consultation.extend",
         consultation,
         actor=actor,
-        summary=f"Extended consultation: {consultation.title}",
+        summary=consultation.title,
         before=before,
         after={"closes_at": new_closes_at.isoformat(), "reason": reason.strip()},
     )
@@ -216,7 +217,7 @@ def submit_comment(
         "comment.receive",
         comment,
         actor=None,
-        summary=f"Comment {comment.receipt_number} received on {consultation.title}",
+        summary=f"{consultation.title} · {comment.receipt_number}",
     )
     if comment.email and not suspected_automation:
         queue_mail(
@@ -273,7 +274,8 @@ def enter_comment(
         "comment.enter",
         comment,
         actor=actor,
-        summary=f"Entered comment {comment.receipt_number} received by {channel.value}",
+        summary=f"{consultation.title} · {comment.receipt_number}",
+        after={"channel": channel.value, "received_at": received_at.isoformat()},
     )
     return comment
 
@@ -296,7 +298,7 @@ def moderate_comments(
             "comment.publish" if publish else "comment.reject",
             comment,
             actor=actor,
-            summary=f"{'Published' if publish else 'Rejected'} comment {comment.receipt_number}",
+            summary=comment.receipt_number,
             before=before,
             after={"status": comment.status.value, "reason": comment.rejection_reason},
         )
@@ -325,7 +327,7 @@ def answer_comment(
         "comment.answer",
         comment,
         actor=actor,
-        summary=f"Answered comment {comment.receipt_number}",
+        summary=comment.receipt_number,
         before=before,
         after=snapshot(comment, "reply", "disposition", "disposition_reason"),
     )
@@ -350,7 +352,7 @@ def save_feedback_report(
         "feedback.save",
         report,
         actor=actor,
-        summary=f"Saved feedback report for {consultation.title}",
+        summary=consultation.title,
         after={"summary": summary, "counts": report.counts},
     )
     return report
@@ -386,6 +388,7 @@ def purge_personal_data(now: datetime) -> int:
             "comment.purge_personal_data",
             comments[0].consultation,
             actor=None,
-            summary=f"Deleted personal data of {len(comments)} comments after the retention period",
+            summary="",
+            after={"comments_purged": len(comments)},
         )
     return len(comments)

@@ -72,6 +72,10 @@ class MeetingChange(Reviewable, db.Model):
     def review_title(self) -> str:
         return f"{self.meeting.title} · {self.kind.label}"
 
+    @property
+    def audit_title(self) -> str:
+        return self.meeting.title  # the log shows the kind of change with the record
+
     def staff_url(self) -> str:
         return url_for("meeting_staff.meeting", meeting_id=self.meeting_id) + f"#change-{self.id}"
 

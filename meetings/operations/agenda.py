@@ -43,7 +43,7 @@ def add_agenda_item(meeting: Meeting, *, actor: User, **fields: object) -> Agend
         "agenda.add",
         item,
         actor=actor,
-        summary=f"Added agenda item to {meeting.title}: {item.title}",
+        summary=f"{meeting.title} · {item.title}",
         after=snapshot(item, "meeting_id", "position", *ITEM_FIELDS),
     )
     return item
@@ -63,7 +63,7 @@ def update_agenda_item(item: AgendaItem, *, actor: User, **changes: object) -> N
         "agenda.update",
         item,
         actor=actor,
-        summary=f"Edited agenda item: {item.title}",
+        summary=item.title,
         before=before,
         after=snapshot(item, *ITEM_FIELDS),
     )
@@ -84,7 +84,7 @@ def delete_draft_agenda_item(item: AgendaItem, *, actor: User) -> None:
         "agenda.delete",
         meeting,
         actor=actor,
-        summary=f"Deleted agenda item from {meeting.title}: {item.title}",
+        summary=f"{meeting.title} · {item.title}",
         before={"agenda_item_id": item.id, **snapshot(item, *ITEM_FIELDS)},
     )
     meeting.agenda.remove(item)
@@ -107,7 +107,7 @@ def move_agenda_item(item: AgendaItem, direction: int, *, actor: User) -> None:
         "agenda.move",
         item,
         actor=actor,
-        summary=f"Moved agenda item {'up' if direction < 0 else 'down'}: {item.title}",
+        summary=item.title,
         before={"position": other.position},
         after={"position": item.position},
     )
@@ -126,7 +126,7 @@ def attach_document(item: AgendaItem, stored: StoredFile, *, actor: User) -> Age
         "document.attach",
         document,
         actor=actor,
-        summary=f"Attached {stored.original_name} to {item.title}",
+        summary=f"{item.title} · {stored.original_name}",
         after={"agenda_item_id": item.id, "name": stored.original_name, "size": stored.size},
     )
     return document

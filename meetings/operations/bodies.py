@@ -30,7 +30,7 @@ def create_body(
         "body.create",
         body,
         actor=actor,
-        summary=f"Created body {name}",
+        summary=body.name,
         after=snapshot(body, *BODY_FIELDS),
     )
     return body
@@ -50,7 +50,7 @@ def update_body(body: Body, *, actor: User, **changes: object) -> None:
         "body.update",
         body,
         actor=actor,
-        summary=f"Updated body {body.name}",
+        summary=body.name,
         before=before,
         after=snapshot(body, *BODY_FIELDS),
     )

@@ -53,7 +53,7 @@ def post_live_update(
         "live.post",
         update,
         actor=actor,
-        summary=f"Posted live update on {meeting.title}",
+        summary=meeting.title,
         after={"text": update.text, "agenda_item_id": update.agenda_item_id},
     )
     return update
@@ -69,7 +69,7 @@ def correct_live_update(update: LiveUpdate, text: str, *, actor: User) -> None:
         "live.correct",
         update,
         actor=actor,
-        summary="Corrected a live update",
+        summary=update.meeting.title,
         before=before,
         after={"text": update.text},
     )
@@ -82,7 +82,7 @@ def withdraw_live_update(update: LiveUpdate, *, actor: User) -> None:
         "live.withdraw",
         update,
         actor=actor,
-        summary="Withdrew a live update",
+        summary=update.meeting.title,
         before={"text": update.text},
         after={"withdrawn": True},
     )

@@ -34,7 +34,7 @@ def create_meeting(body: Body, *, actor: User, **fields: object) -> Meeting:
         "meeting.create",
         meeting,
         actor=actor,
-        summary=f"Created meeting draft: {meeting.title}",
+        summary=meeting.title,
         after=snapshot(meeting, *MEETING_FIELDS),
     )
     return meeting
@@ -56,7 +56,7 @@ def update_meeting(meeting: Meeting, *, actor: User, **changes: object) -> None:
         "meeting.update",
         meeting,
         actor=actor,
-        summary=f"Edited meeting draft: {meeting.title}",
+        summary=meeting.title,
         before=before,
         after=snapshot(meeting, *MEETING_FIELDS),
     )
@@ -93,7 +93,7 @@ def propose_change(
         "meeting_change.propose",
         change,
         actor=actor,
-        summary=f"Proposed {kind.value} for {meeting.title}",
+        summary=change.audit_title,
         after=snapshot(change, *CHANGE_FIELDS),
     )
     return change
@@ -107,7 +107,7 @@ def withdraw_proposal(change: MeetingChange, *, actor: User) -> None:
         "meeting_change.withdraw",
         change,
         actor=actor,
-        summary=f"Withdrew proposed {change.kind.value} for {change.meeting.title}",
+        summary=change.audit_title,
         before=snapshot(change, *CHANGE_FIELDS),
     )
     item = change.agenda_item if change.kind == ChangeKind.ADD_ITEM else None

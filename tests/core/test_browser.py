@@ -1,5 +1,6 @@
 """What every page shares, in a real browser: signing in and out, the skip link, the
-language choice, and public pages free of CSP violations and console errors.
+language choice, and public pages free of CSP violations and console errors; and the
+staff audit log, on a phone and filtered in place, with and without JavaScript.
 
 End-to-end tests: the app served on localhost, driven by headless Chromium through
 Playwright, with CSRF protection switched on so the real forms (and their tokens) are
@@ -14,7 +15,16 @@ import re
 import pytest
 
 from core.accounts.models import Role
-from tests.browser_support import expect, public_meeting, requires_chromium, staff_account
+from engagement.demo import load_demo
+from tests.browser_support import (
+    DESKTOP,
+    expect,
+    public_meeting,
+    requires_chromium,
+    settle,
+    sign_in,
+    staff_account,
+)
 from tests.conftest import TEST_PASSWORD
 
 # isort: split
@@ -131,3 +141,56 @@ def test_public_pages_have_no_csp_violations_or_console_errors(
         problems.extend(f"CSP on {path}: {violation}" for violation in violations)
 
     assert problems == []
+
+
+def assert_no_horizontal_overflow(page, name: str) -> None:
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, f"{name}: {scroll_width}px wide in {inner_width}px"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 375])
+def test_audit_log_fits_a_phone_and_filters_in_place(new_page, make_user, artifacts_dir, width):
+    load_demo()
+    settle()
+    admin = staff_account(make_user, Role.ADMIN, display_name="王管理")
+    page = new_page(width=width)
+    sign_in(page, admin)
+
+    page.goto("/admin/audit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("操作日志")
+    page.screenshot(path=artifacts_dir / f"staff-audit-log-{width}.png", full_page=True)
+    assert_no_horizontal_overflow(page, "audit log")
+
+    # htmx: choosing what happened swaps the entries in place and keeps the address.
+    page.get_by_label("事项", exact=True).select_option(label="新建会议草稿")
+    expect(page).to_have_url(re.compile(r"action=meeting\.create"))
+    rows = page.locator("#audit-log tbody tr")
+    expect(rows.first).to_contain_text("新建会议草稿：")
+    what_happened = rows.locator("td:nth-child(3)").all_inner_texts()
+    assert all(text.startswith("新建会议草稿：") for text in what_happened)
+
+    # A day outside the years gets its message by the field, in place, still fitting.
+    page.get_by_label("起始日期", exact=True).fill("9999-12-31")
+    expect(page.locator("#f-from-error")).to_have_text("请输入2000年至2100年之间的日期。")
+    expect(page.locator("#audit-log tbody")).to_have_count(0)
+    page.screenshot(path=artifacts_dir / f"staff-audit-log-refused-{width}.png", full_page=True)
+    assert_no_horizontal_overflow(page, "audit log with a refused day")
+
+
+@pytest.mark.browser
+def test_audit_log_filters_without_javascript(new_page, make_user):
+    load_demo()
+    settle()
+    admin = staff_account(make_user, Role.ADMIN)
+    page = new_page(width=DESKTOP, java_script_enabled=False)
+    sign_in(page, admin)
+
+    page.goto("/admin/audit/")
+    page.get_by_label("记录类型", exact=True).select_option(label="会议主体")
+    page.get_by_role("button", name="筛选", exact=True).click()
+    expect(page).to_have_url(re.compile(r"subject=Body"))
+    expect(page.locator("tbody tr")).to_have_count(4)  # the demo's four organising bodies
+    expect(page.locator("tbody tr").first).to_contain_text("新建会议主体：")

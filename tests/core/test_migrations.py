@@ -4,6 +4,10 @@ the models (a model change without its migration fails here)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,8 +17,32 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from config import normalise_database_url
+from core.accounts.models import Role, User
+from core.audit import AuditEntry
+from core.clock import utcnow
 from extensions import db
+from meetings.models import Body, BodyLevel, LiveUpdate, Meeting
 from tests.conftest import POSTGRES_URL, config_for_tests, requires_postgres
+
+
+@contextmanager
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind the suite runs on: a new SQLite file, or a new
+    PostgreSQL database (dropped afterwards) when TEST_DATABASE_URL is set."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    base = normalise_database_url(POSTGRES_URL)
+    name = f"sunshine_migrations_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def migrate_and_describe(url: str) -> dict[str, dict[str, tuple[str, bool]]]:
@@ -66,20 +94,96 @@ def test_migrations_on_empty_sqlite_make_every_model_table(tmp_path):
 @requires_postgres
 def test_sqlite_and_postgresql_get_the_same_tables_and_columns(tmp_path):
     sqlite_tables = migrate_and_describe(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-
-    base = normalise_database_url(POSTGRES_URL)
-    name = f"sunshine_migrations_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        postgres_tables = migrate_and_describe(base.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
+    with fresh_database(tmp_path) as url:
+        postgres_tables = migrate_and_describe(url)
     assert postgres_tables == sqlite_tables
+
+
+# (action, what versions up to 0004 stored, the title 0005 leaves, what it adds to `after`)
+OLD_AUDIT_SENTENCES = [
+    ("staff.create", "Created account editor2 (editor)", "editor2", None),
+    ("staff.login", "admin signed in", "admin", None),
+    ("review.approve", "Approved and published: 第19次会议", "第19次会议", None),
+    (
+        "agenda.add",
+        "Added agenda item to 第19次会议: 关于停车的议题",
+        "第19次会议 · 关于停车的议题",
+        None,
+    ),
+    ("agenda.move", "Moved agenda item up: 关于停车的议题", "关于停车的议题", None),
+    ("document.attach", "Attached 方案.pdf to 关于停车的议题", "关于停车的议题 · 方案.pdf", None),
+    ("meeting.update", "Edited meeting draft: 第19次会议", "第19次会议", None),
+    ("meeting_change.propose", "Proposed postpone for 第19次会议", "第19次会议", None),
+    ("consultation.attach", "Attached 说明.docx to 《意见稿》", "《意见稿》 · 说明.docx", None),
+    ("comment.receive", "Comment ZJ-2026-1 received on 《意见稿》", "《意见稿》 · ZJ-2026-1", None),
+    (
+        "comment.enter",
+        "Entered comment ZJ-2026-000002 received by letter",
+        "ZJ-2026-000002",
+        {"channel": "letter"},
+    ),
+    ("comment.reject", "Rejected comment ZJ-2026-000003", "ZJ-2026-000003", None),
+    (
+        "comment.purge_personal_data",
+        "Deleted personal data of 3 comments after the retention period",
+        "",
+        {"comments_purged": 3},
+    ),
+    ("feedback.save", "Saved feedback report for 《意见稿》", "《意见稿》", None),
+    # Already a title, or a sentence no version wrote: left as they are.
+    ("meeting.create", "第20次会议", "第20次会议", None),
+    ("custom.action", "Something else happened", "Something else happened", None),
+]
+
+
+def test_old_audit_sentences_become_titles(tmp_path):
+    with fresh_database(tmp_path) as url:
+        app = create_app(config_for_tests(url))
+        with app.app_context():
+            upgrade(revision="0004_staff_sessions")  # just before the titles migration
+            author = User(username="editor", display_name="张敏", role=Role.EDITOR)
+            author.set_password("a long enough password")
+            body = Body(name="区政府常务会议", level=BodyLevel.DISTRICT, slug="district")
+            meeting = Meeting(
+                body=body,
+                author=author,
+                title="第19次会议",
+                starts_at=utcnow(),
+                ends_at=utcnow() + timedelta(hours=1),
+            )
+            db.session.add_all([author, body, meeting])
+            db.session.flush()
+            update = LiveUpdate(meeting=meeting, text="会议开始。", author_id=author.id)
+            db.session.add(update)
+            db.session.flush()
+            entries = [
+                AuditEntry(actor_name="system", action=action, subject_type="X", summary=old)
+                for action, old, _title, _after in OLD_AUDIT_SENTENCES
+            ]
+            corrected = AuditEntry(
+                actor_name="张敏",
+                action="live.correct",
+                subject_type="LiveUpdate",
+                subject_id=update.id,
+                summary="Corrected a live update",
+                after={"text": "会议开始！"},
+            )
+            db.session.add_all([*entries, corrected])
+            db.session.flush()
+            ids, corrected_id = [entry.id for entry in entries], corrected.id
+            db.session.commit()
+            db.session.close()  # the migration writes through its own connection
+
+            upgrade()
+            db.session.expire_all()
+            read = {entry.id: entry for entry in db.session.scalars(db.select(AuditEntry))}
+            assert [(read[i].summary, read[i].after) for i in ids] == [
+                (title, after) for _action, _old, title, after in OLD_AUDIT_SENTENCES
+            ]
+            assert read[corrected_id].summary == "第19次会议"  # the live update's meeting
+            assert read[corrected_id].after == {"text": "会议开始！"}
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.mark.skipif(bool(POSTGRES_URL), reason="the SQLite pragmas apply to SQLite only")

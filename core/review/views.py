@@ -23,6 +23,8 @@ def review_queue() -> Response:
     return render_page(
         "review/staff/queue.html",
         items=review.awaiting_review(),
+        reviewed_kinds=[model.review_kind_label for model in review.REVIEWABLE_KINDS.values()],
+        direct=review.direct_publications.contributions(),
         now=utcnow(),
     )
 

@@ -138,8 +138,8 @@ def consultation_notes(items: list[AgendaItem], public: bool) -> dict[int, list[
 
 @dataclass(frozen=True)
 class ConsultationPage:
-    """What a consultation's public page shows (`templates/consultations/_consultation_public
-    .html`), for the page itself and for the previews on the staff pages, from one function
+    """What a consultation's public page shows (`consultations/_consultation_public.html`),
+    for the page itself and for the previews on the staff pages, from one function
     (`consultation_public_page`) so they cannot drift."""
 
     consultation: Consultation
@@ -166,10 +166,12 @@ def consultation_public_page(
     report = consultation.feedback
     feedback_preview = with_feedback and report is not None and not report.is_public
     shown = report if report is not None and (report.is_public or feedback_preview) else None
-    if shown is not None and feedback_preview:
-        feedback_counts = disposition_counts(consultation.id)  # what `on_published` fixes
+    if shown is None:
+        feedback_counts: dict[str, int] = {}
+    elif feedback_preview:
+        feedback_counts = disposition_counts(consultation.id)  # what its approval fixes
     else:
-        feedback_counts = (shown.counts if shown is not None else None) or {}
+        feedback_counts = shown.counts or {}
     return ConsultationPage(
         consultation=consultation,
         now=now,

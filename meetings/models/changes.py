@@ -19,7 +19,7 @@ from core.labels import LabelledEnum
 from core.review import ContentPart, Reviewable
 from core.rules import Problem
 from extensions import db, string_enum
-from meetings.models.meetings import AgendaDocument, AgendaItem, Meeting
+from meetings.models.meetings import AgendaDocument, AgendaItem, Meeting, MeetingStatus
 
 if TYPE_CHECKING:
     from core.accounts.models import User
@@ -55,7 +55,7 @@ class MeetingAfterChange:
             return self._facts[name]
         return getattr(self._meeting, name)
 
-    def public_status_at(self, now: datetime) -> Any:
+    def public_status_at(self, now: datetime) -> MeetingStatus:
         # The meeting's own rule, read from these facts.
         return Meeting.public_status_at(self, now)  # type: ignore[arg-type]
 

@@ -1,4 +1,5 @@
-"""Uploaded files (agenda documents, live-update images): checked, stored, served.
+"""Uploaded files (agenda documents, live-update images): checked, stored, served, to the
+public once published and to staff before.
 
 Files live in UPLOAD_FOLDER (default `instance/uploads/`) under a generated name; the
 name people gave is kept only in the database and sent back in Content-Disposition. The
@@ -152,9 +153,12 @@ def is_inline(content_type: str) -> bool:
     return bool(kind and kind.inline)
 
 
-def send_stored(stored_name: str, content_type: str, download_name: str) -> Response:
+def send_stored(
+    stored_name: str, content_type: str, download_name: str, *, staff_only: bool = False
+) -> Response:
     """Serve a stored file with its real type, inline only when the browser can show it
-    safely, sandboxed so a document can never run script on this site."""
+    safely, sandboxed so a document can never run script on this site. A `staff_only` file
+    (a document before publication, opened from a preview) is never kept by any cache."""
     path = stored_path(stored_name)
     if not path.is_file():
         abort(404)
@@ -164,7 +168,9 @@ def send_stored(stored_name: str, content_type: str, download_name: str) -> Resp
         as_attachment=not is_inline(content_type),
         download_name=download_name,
         conditional=True,
-        max_age=300,
+        max_age=None if staff_only else 300,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if staff_only:
+        response.headers["Cache-Control"] = "no-store"
     return response

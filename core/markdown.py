@@ -36,13 +36,13 @@ ALLOWED_TAGS = {
 }
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | None, below: int = 1) -> Markup:
     """Markdown from staff as safe HTML: raw HTML is not rendered, the result is sanitized
-    (nh3), and links may only be http(s) or mailto."""
-    # Headings in a document start below the page's own section headings.
+    (nh3), and links may only be http(s) or mailto. Its headings start below level
+    `below`, the page's own title (a preview on a staff page sits lower than the page)."""
     html = re.sub(
-        r"<(/?)h([1-5])>",
-        lambda match: f"<{match.group(1)}h{int(match.group(2)) + 1}>",
+        r"<(/?)h([1-6])>",
+        lambda match: f"<{match.group(1)}h{min(int(match.group(2)) + below, 6)}>",
         _markdown.render(text or ""),
     )
     clean = nh3.clean(

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
+from core.review import DirectPublication, direct_publications
 
 
 def register(app: Flask) -> None:
@@ -40,3 +41,23 @@ def register(app: Flask) -> None:
         ),
     )
     audit_vocabulary.register(app, audit.VOCABULARY)
+    # Public without review: live updates cannot wait for a reviewer while the meeting runs;
+    # a body's name is how every meeting of it is labelled, not content of its own.
+    direct_publications.register(
+        app,
+        DirectPublication(
+            _l("Live updates while a meeting runs: posting, correcting and withdrawing them"),
+            (
+                "meeting_staff.live_desk",
+                "meeting_staff.live_correct",
+                "meeting_staff.live_withdraw",
+            ),
+        ),
+    )
+    direct_publications.register(
+        app,
+        DirectPublication(
+            _l("Organising bodies: their names and levels, shown with every meeting they hold"),
+            ("bodies_staff.body_form",),
+        ),
+    )

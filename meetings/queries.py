@@ -21,6 +21,7 @@ from core.extension_points import ExtensionPoint
 from core.review import ReviewState
 from extensions import db
 from meetings.models import (
+    AgendaDocument,
     AgendaItem,
     Body,
     BodyLevel,
@@ -145,6 +146,46 @@ def public_changes(meeting: Meeting) -> list[MeetingChange]:
         .where(MeetingChange.meeting_id == meeting.id)
         .order_by(MeetingChange.published_at)
     ).all()
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda item as the public page shows it, with the documents listed under it."""
+
+    item: AgendaItem
+    documents: list[AgendaDocument]
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """What a meeting's public page shows (`templates/meetings/_meeting_public.html`), for
+    the page itself and for the preview on the meeting's staff page, from one function
+    (`meeting_public_page`) so the two cannot drift."""
+
+    meeting: Meeting
+    status: MeetingStatus
+    announced_at: datetime
+    agenda: list[AgendaEntry]
+    notes: dict[int, list[AgendaNote]]
+    changes: list[MeetingChange]
+    preview: bool  # documents then link to the staff route, which opens them before approval
+
+
+def meeting_public_page(meeting: Meeting, now: datetime) -> MeetingPage:
+    """What the meeting's public page shows at `now`. Before the meeting is announced: what
+    it will show if a reviewer approves it at `now` (the preview), i.e. the current agenda
+    with every document, which is what `Meeting.on_published` publishes."""
+    preview = not meeting.is_announced
+    items = meeting.current_agenda if preview else meeting.public_agenda
+    return MeetingPage(
+        meeting=meeting,
+        status=meeting.public_status_at(now),
+        announced_at=meeting.published_at or now,
+        agenda=[AgendaEntry(item, item.documents_shown(on_publication=preview)) for item in items],
+        notes=agenda_notes(items, public=True),
+        changes=public_changes(meeting) if meeting.is_announced else [],
+        preview=preview,
+    )
 
 
 def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:

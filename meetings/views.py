@@ -16,11 +16,10 @@ from core.web import query_int, render_page
 from extensions import db
 from meetings.models import AgendaDocument, AgendaItem, LiveUpdate, Meeting
 from meetings.queries import (
-    agenda_notes,
     filter_choices,
     live_version,
     meeting_filters,
-    public_changes,
+    meeting_public_page,
     public_live_updates,
     public_meeting_or_404,
     public_meetings,
@@ -52,10 +51,9 @@ def meeting_page(meeting_id: int) -> Response:
     return render_page(
         "meetings/meeting.html",
         meeting=meeting,
-        changes=public_changes(meeting),
+        page=meeting_public_page(meeting, utcnow()),
         updates=public_live_updates(meeting),
         live_version=live_version(meeting),
-        notes=agenda_notes(meeting.public_agenda, public=True),
     )
 
 

@@ -213,15 +213,25 @@ def add_agenda_item(
 
 
 def approve_in_queue(page: Page, review_title: str) -> None:
-    """As a reviewer: approve the one card in the review queue with this title."""
+    """As a reviewer: approve the one card in the review queue with this title, in the
+    queue when it shows all the item makes public (a change to a meeting), otherwise on
+    the item's page, which the card links to, below its public preview."""
     page.goto("/admin/review/")
     card = page.locator("article.card").filter(
         has=page.get_by_role("heading", name=review_title, exact=True)
     )
     expect(card).to_have_count(1)
-    card.get_by_role("button", name="审核通过并公开", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/admin/review/$"))
+    to_preview = card.get_by_role("link", name=re.compile("^查看公开预览并审核"))
+    if to_preview.count():
+        to_preview.click()
+        expect(page.locator(".public-preview")).to_be_visible()
+        page.get_by_role("button", name="审核通过并公开", exact=True).click()
+    else:
+        expect(card.locator(".change-preview")).to_be_visible()
+        card.get_by_role("button", name="审核通过并公开", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/admin/review/$"))
     expect(page.get_by_role("status")).to_contain_text("已审核通过，现已公开。")
+    page.goto("/admin/review/")
     expect(page.get_by_role("heading", name=review_title, exact=True)).to_have_count(0)
 
 

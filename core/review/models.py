@@ -46,6 +46,11 @@ class Reviewable:
 
     review_kind: ClassVar[str]
     review_kind_label: ClassVar[Any]
+    # A partial (given the item as `item`) that shows everything approving it makes public,
+    # small enough for the review queue, which then offers approval there (changes to a
+    # meeting). Kinds without one are approved on their own staff page, below the full
+    # public preview; the queue links there.
+    queue_preview: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -103,6 +108,14 @@ class Reviewable:
 
     def staff_url(self) -> str:
         raise NotImplementedError
+
+    @property
+    def preview_id(self) -> str:
+        """The id of the region of its staff page that shows what the public will see."""
+        return f"preview-{self.review_kind}-{self.id}"
+
+    def preview_url(self) -> str:
+        return self.staff_url().partition("#")[0] + "#" + self.preview_id
 
     def on_published(self, actor: User) -> None:
         """Called when approval makes the content public (e.g. bump a revision)."""

@@ -9,6 +9,7 @@ from flask_login import current_user
 from core import review
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
+from core.clock import utcnow
 from core.runner import run_action
 from core.web import render_page, safe_next_url
 from extensions import db
@@ -19,7 +20,13 @@ bp = Blueprint("review", __name__, url_prefix="/admin/review")
 @bp.get("/")
 @permission_required(Permission.REVIEW)
 def review_queue() -> Response:
-    return render_page("review/staff/queue.html", items=review.awaiting_review())
+    return render_page(
+        "review/staff/queue.html",
+        items=review.awaiting_review(),
+        reviewed_kinds=[model.review_kind_label for model in review.REVIEWABLE_KINDS.values()],
+        direct=review.direct_publications.contributions(),
+        now=utcnow(),
+    )
 
 
 def reviewable_or_404(kind: str, item_id: int) -> review.Reviewable:

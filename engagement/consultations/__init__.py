@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
+from core.review import DirectPublication, direct_publications
 from meetings.models import meeting_change_checks
 from meetings.queries import agenda_note_providers
 
@@ -42,3 +43,13 @@ def register(app: Flask) -> None:
     agenda_note_providers.register(app, consultation_notes)
     meeting_change_checks.register(app, consultations_outlast_postponement)
     audit_vocabulary.register(app, audit.VOCABULARY)
+    # Public without review: residents' own words are moderated, not approved; the office
+    # answers them as it goes; an extension cannot wait while the period runs out.
+    for label, endpoint in (
+        (_l("Moderating residents' comments: publishing them or not"), "moderate"),
+        (_l("The office's replies to comments"), "comment"),
+        (_l("Extensions of a comment period, with their reason"), "consultation_extend"),
+    ):
+        direct_publications.register(
+            app, DirectPublication(label, (f"consultation_staff.{endpoint}",))
+        )

@@ -148,9 +148,14 @@ class Consultation(Reviewable, db.Model):
             return [_("The closing time has already passed.")]
         # Residents get the period from now (or the opening) on, not the one on paper.
         short = short_period_refusal(
-            max(self.opens_at, now), self.closes_at, self.short_period_reason
+            self.opens_at_approval(now), self.closes_at, self.short_period_reason
         )
         return [short] if short else []
+
+    def opens_at_approval(self, approved_at: datetime) -> datetime:
+        """When the public period starts if approved at `approved_at`: never before anyone
+        could see it (`on_published` moves it, the preview shows it)."""
+        return max(self.opens_at, approved_at)
 
     @property
     def period_is_short(self) -> bool:
@@ -159,23 +164,34 @@ class Consultation(Reviewable, db.Model):
     def on_published(self, actor: User) -> None:
         """The public period starts when residents can see it: an opening time that passed
         while the consultation waited for review moves to the moment of approval."""
-        if self.published_at is not None and self.opens_at < self.published_at:
+        if self.published_at is None:
+            return
+        opens_at = self.opens_at_approval(self.published_at)
+        if opens_at != self.opens_at:
             record_change(
                 "consultation.open_at_approval",
                 self,
                 actor=actor,
                 summary=self.title,
                 before={"opens_at": self.opens_at.isoformat()},
-                after={"opens_at": self.published_at.isoformat()},
+                after={"opens_at": opens_at.isoformat()},
             )
-            self.opens_at = self.published_at
+            self.opens_at = opens_at
 
     def state_at(self, now: datetime) -> ConsultationState:
         if self.review_state != ReviewState.APPROVED:
             return ConsultationState.DRAFT
-        if self.feedback is not None and self.feedback.is_public:
+        return self.public_state_at(now)
+
+    def public_state_at(
+        self, now: datetime, *, opens_at: datetime | None = None, feedback_public: bool = False
+    ) -> ConsultationState:
+        """The state the public reads at `now` once the consultation is approved. The
+        previews ask it before approval: with the opening approval would give it
+        (`opens_at`), or as if its feedback report were published (`feedback_public`)."""
+        if feedback_public or (self.feedback is not None and self.feedback.is_public):
             return ConsultationState.FEEDBACK_PUBLISHED
-        if now < self.opens_at:
+        if now < (opens_at or self.opens_at):
             return ConsultationState.SCHEDULED
         if now < self.closes_at:
             return ConsultationState.OPEN
@@ -217,6 +233,10 @@ class ConsultationDocument(db.Model):
         return url_for(
             "consultations.consultation_document", document_id=self.id, name=self.original_name
         )
+
+    def staff_url(self) -> str:
+        """Where staff open it before the consultation is public (the preview links here)."""
+        return url_for("consultation_staff.document", document_id=self.id, name=self.original_name)
 
 
 def new_comment_token() -> str:

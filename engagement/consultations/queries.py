@@ -3,16 +3,25 @@ pages' agenda notes: one query and one sort order for each list."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from core.review import ReviewState
 from core.web import query_int
-from engagement.consultations.models import Comment, CommentStatus, Consultation
+from engagement.consultations.models import (
+    Comment,
+    CommentStatus,
+    Consultation,
+    ConsultationState,
+    FeedbackReport,
+    disposition_counts,
+)
 from extensions import db
 from meetings.models import AgendaItem, Meeting
 from meetings.queries import AgendaNote
@@ -68,7 +77,7 @@ def items_awaiting_consultation(now: datetime) -> list[AgendaItem]:
     ).all()
 
 
-def published_comments(consultation: Consultation):
+def published_comments(consultation: Consultation) -> Pagination:
     return db.paginate(
         select(Comment)
         .where(
@@ -125,3 +134,55 @@ def consultation_notes(items: list[AgendaItem], public: bool) -> dict[int, list[
             )
         notes[consultation.agenda_item_id] = entries
     return notes
+
+
+@dataclass(frozen=True)
+class ConsultationPage:
+    """What a consultation's public page shows (`consultations/_consultation_public.html`),
+    for the page itself and for the previews on the staff pages, from one function
+    (`consultation_public_page`) so they cannot drift."""
+
+    consultation: Consultation
+    now: datetime
+    state: ConsultationState
+    opens_at: datetime
+    counts: dict[str, int]
+    comments: Pagination
+    feedback: FeedbackReport | None  # shown when set: public, or in its own preview
+    feedback_counts: dict[str, int]
+    feedback_published_at: datetime | None
+    preview: bool  # documents then link to the staff route, which opens them before approval
+
+
+def consultation_public_page(
+    consultation: Consultation, now: datetime, *, with_feedback: bool = False
+) -> ConsultationPage:
+    """What the consultation's public page shows at `now`. Before the consultation is
+    approved: what it will show if approved at `now`, its period opening no earlier
+    (`Consultation.opens_at_approval`). With `with_feedback`, before the feedback report is
+    approved: what it will show once it is, with the counts approval fixes."""
+    preview = not consultation.is_public
+    opens_at = consultation.opens_at_approval(now) if preview else consultation.opens_at
+    report = consultation.feedback
+    feedback_preview = with_feedback and report is not None and not report.is_public
+    shown = report if report is not None and (report.is_public or feedback_preview) else None
+    if shown is None:
+        feedback_counts: dict[str, int] = {}
+    elif feedback_preview:
+        feedback_counts = disposition_counts(consultation.id)  # what its approval fixes
+    else:
+        feedback_counts = shown.counts or {}
+    return ConsultationPage(
+        consultation=consultation,
+        now=now,
+        state=consultation.public_state_at(
+            now, opens_at=opens_at, feedback_public=feedback_preview
+        ),
+        opens_at=opens_at,
+        counts=comment_counts(consultation),
+        comments=published_comments(consultation),
+        feedback=shown,
+        feedback_counts=feedback_counts,
+        feedback_published_at=(shown.published_at or now) if shown is not None else None,
+        preview=preview or feedback_preview,
+    )

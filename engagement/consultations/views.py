@@ -21,10 +21,9 @@ from engagement.consultations.models import (
     ConsultationDocument,
 )
 from engagement.consultations.queries import (
-    comment_counts,
+    consultation_public_page,
     public_consultation_or_404,
     public_consultations,
-    published_comments,
 )
 from extensions import db, limiter
 
@@ -46,11 +45,9 @@ def _consultation_page(consultation: Consultation, form: CommentForm, status: in
     return render_page(
         "consultations/consultation.html",
         consultation=consultation,
+        page=consultation_public_page(consultation, utcnow()),
         form=form,
-        comments=published_comments(consultation),
         max_comment_length=MAX_COMMENT_LENGTH,
-        counts=comment_counts(consultation),
-        now=utcnow(),
         status=status,
     )
 

@@ -19,7 +19,7 @@ from core.labels import LabelledEnum
 from core.review import ContentPart, Reviewable
 from core.rules import Problem
 from extensions import db, string_enum
-from meetings.models.meetings import AgendaDocument, AgendaItem, Meeting
+from meetings.models.meetings import AgendaDocument, AgendaItem, Meeting, MeetingStatus
 
 if TYPE_CHECKING:
     from core.accounts.models import User
@@ -43,12 +43,30 @@ meeting_change_checks: ExtensionPoint[Callable[[MeetingChange], list[str]]] = Ex
 )
 
 
+class MeetingAfterChange:
+    """A meeting as the public will read it once a change is approved: its own facts with
+    the change's in their place. Read-only, so nothing is written before approval."""
+
+    def __init__(self, meeting: Meeting, facts: dict[str, Any]) -> None:
+        self._meeting, self._facts = meeting, facts
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._facts:
+            return self._facts[name]
+        return getattr(self._meeting, name)
+
+    def public_status_at(self, now: datetime) -> MeetingStatus:
+        # The meeting's own rule, read from these facts.
+        return Meeting.public_status_at(self, now)  # type: ignore[arg-type]
+
+
 class MeetingChange(Reviewable, db.Model):
     """A public change to an announced meeting, applied when a reviewer approves it."""
 
     __tablename__ = "meeting_changes"
     review_kind = "meeting_change"
     review_kind_label = _l("Change to an announced meeting")
+    queue_preview = "meetings/_change_details.html"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
@@ -84,7 +102,7 @@ class MeetingChange(Reviewable, db.Model):
         return [
             selectinload(cls.author),
             selectinload(cls.meeting).selectinload(Meeting.agenda),
-            selectinload(cls.agenda_item),
+            selectinload(cls.agenda_item).selectinload(AgendaItem.documents),
             selectinload(cls.document),
         ]
 
@@ -146,19 +164,40 @@ class MeetingChange(Reviewable, db.Model):
     def review_blockers(self) -> list[str]:
         return [message for message, _field in self.problems()]
 
+    def meeting_facts(self, now: datetime) -> dict[str, Any]:
+        """The meeting's own facts this change sets when approved at `now`: `on_published`
+        applies them, the preview shows the meeting with them (`meeting_after`)."""
+        meeting = self.meeting
+        if self.kind == ChangeKind.POSTPONE:
+            return {
+                "original_starts_at": meeting.original_starts_at or meeting.starts_at,
+                "starts_at": self.new_starts_at,
+                "ends_at": self.new_ends_at,
+                "postpone_reason": self.reason,
+            }
+        if self.kind == ChangeKind.CANCEL:
+            return {"cancelled_at": now, "cancel_reason": self.reason}
+        if self.kind == ChangeKind.CONCLUDE:
+            return {"concluded_at": now}
+        return {}
+
+    def meeting_after(self, now: datetime) -> MeetingAfterChange:
+        """The meeting as the public will read it if this change is approved at `now`."""
+        return MeetingAfterChange(self.meeting, self.meeting_facts(now))
+
+    @property
+    def proposed_order(self) -> list[AgendaItem]:
+        """A reorder's items in their new order (the order `on_published` gives them)."""
+        by_id = {item.id: item for item in self.meeting.agenda}
+        return [by_id[item_id] for item_id in self.new_order or [] if item_id in by_id]
+
     def on_published(self, actor: User) -> None:
         """Apply the change to the meeting: only now does the public see it."""
         now = utcnow()
         meeting = self.meeting
-        if self.kind == ChangeKind.POSTPONE:
-            meeting.original_starts_at = meeting.original_starts_at or meeting.starts_at
-            meeting.starts_at, meeting.ends_at = self.new_starts_at, self.new_ends_at
-            meeting.postpone_reason = self.reason
-        elif self.kind == ChangeKind.CANCEL:
-            meeting.cancelled_at, meeting.cancel_reason = now, self.reason
-        elif self.kind == ChangeKind.CONCLUDE:
-            meeting.concluded_at = now
-        elif self.kind == ChangeKind.ADD_ITEM:
+        for field, value in self.meeting_facts(now).items():
+            setattr(meeting, field, value)
+        if self.kind == ChangeKind.ADD_ITEM:
             self.agenda_item.published_at = now
             for document in self.agenda_item.documents:
                 document.published_at = now

@@ -121,18 +121,25 @@ class Meeting(Reviewable, db.Model):
         ]
 
     def on_published(self, actor: User) -> None:
-        """Announcing publishes the agenda and documents prepared with the meeting."""
+        """Announcing publishes the agenda and documents prepared with the meeting: the
+        current agenda, which is what the preview shows before approval."""
         now = utcnow()
         self.revision += 1
-        for item in self.agenda:
-            if item.removed_at is None and item.published_at is None:
+        for item in self.current_agenda:
+            if item.published_at is None:
                 item.published_at = now
+        for item in self.agenda:
             for document in item.documents:
                 document.published_at = document.published_at or now
 
     def status_at(self, now: datetime) -> MeetingStatus:
         if self.review_state != ReviewState.APPROVED:
             return MeetingStatus.DRAFT
+        return self.public_status_at(now)
+
+    def public_status_at(self, now: datetime) -> MeetingStatus:
+        """The status the public reads at `now` once the meeting is announced; the
+        previews ask it before approval (of the meeting, or of a change to it)."""
         if self.cancelled_at is not None:
             return MeetingStatus.CANCELLED
         if self.concluded_at is not None:
@@ -213,9 +220,19 @@ class AgendaItem(db.Model):
 
     @property
     def public_documents(self) -> list[AgendaDocument]:
+        return self.documents_shown()
+
+    def documents_shown(self, *, on_publication: bool = False) -> list[AgendaDocument]:
+        """The documents the public page lists under the item: none for a withheld item,
+        otherwise the published ones; `on_publication` (the preview) lists every one, since
+        publishing the item publishes its documents."""
         if self.is_withheld:
             return []
-        return [document for document in self.documents if document.published_at is not None]
+        return [
+            document
+            for document in self.documents
+            if on_publication or document.published_at is not None
+        ]
 
 
 class AgendaDocument(db.Model):
@@ -236,3 +253,7 @@ class AgendaDocument(db.Model):
 
     def public_url(self) -> str:
         return url_for("meetings.document", document_id=self.id, name=self.original_name)
+
+    def staff_url(self) -> str:
+        """Where staff open it, published or not (the previews link here)."""
+        return url_for("meeting_staff.document", document_id=self.id, name=self.original_name)

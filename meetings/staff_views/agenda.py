@@ -1,5 +1,6 @@
 """Agenda items and their documents. On a draft meeting they are edited in place; on an
-announced one, adding an item or a document proposes a change that waits for review."""
+announced one, adding an item or a document proposes a change that waits for review.
+Staff open every document here, published or not (the previews link to it)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from flask_login import current_user
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
-from core.files import store_upload
+from core.files import send_stored, store_upload
 from core.runner import form_status, run_action, run_for_form
 from core.web import is_fragment_request, render_page
+from extensions import db
 from meetings import operations
 from meetings.forms import AgendaItemForm, DocumentForm
-from meetings.models import AgendaItem, Visibility
+from meetings.models import AgendaDocument, AgendaItem, Visibility
 from meetings.queries import agenda_notes
 from meetings.staff_views import bp, item_or_404, meeting_or_404, meeting_page
 
@@ -148,3 +150,14 @@ def document_upload(item_id: int) -> Response:
             return attached
     item_form = AgendaItemForm(formdata=None, obj=item, visibility=item.visibility.value)
     return _item_page(item, item_form, form)
+
+
+@bp.get("/documents/meeting/<int:document_id>/<path:name>")
+@permission_required(Permission.EDIT, Permission.REVIEW)
+def document(document_id: int, name: str) -> Response:
+    """An agenda document for staff, before publication too: what the reviewer opens from
+    the preview. Served as the public route serves it, and never cached."""
+    document = db.get_or_404(AgendaDocument, document_id)
+    return send_stored(
+        document.stored_name, document.content_type, document.original_name, staff_only=True
+    )

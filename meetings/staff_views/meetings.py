@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
+from core.clock import utcnow
 from core.runner import form_status, run_for_form
 from core.web import query_int, render_page
 from extensions import db
 from meetings import operations
 from meetings.forms import MeetingForm
 from meetings.models import Body, Meeting, MeetingChange
-from meetings.queries import agenda_notes
+from meetings.queries import agenda_notes, meeting_public_page
 from meetings.staff_views import bp, meeting_or_404, meeting_page
 
 
@@ -91,11 +92,15 @@ def meeting(meeting_id: int) -> Response:
         .where(MeetingChange.meeting_id == meeting.id)
         .order_by(MeetingChange.created_at.desc())
     ).all()
+    now = utcnow()
     return render_page(
         "meetings/staff/meeting.html",
         meeting=meeting,
         form=form,
         changes=changes,
         notes=agenda_notes(meeting.current_agenda, public=False),
+        # Until it is announced, the page shows what the public will see on approval.
+        page=None if meeting.is_announced else meeting_public_page(meeting, now),
+        now=now,
         status=form_status(form),
     )

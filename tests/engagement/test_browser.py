@@ -5,6 +5,8 @@ go to `test-artifacts/`. Fixtures, helpers and the SQLite locking rule: `browser
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.accounts.models import Role
@@ -65,5 +67,13 @@ def test_screenshots_of_key_pages(new_page, make_meeting, make_user, artifacts_d
 
     sign_in(page, reviewer)
     page.goto("/admin/review/")
-    expect(page.get_by_role("button", name="审核通过并公开", exact=True)).to_have_count(1)
+    expect(page.locator("#how-public")).to_contain_text("微直播")
+    review_link = page.get_by_role("link", name=re.compile("^查看公开预览并审核"))
+    expect(review_link).to_have_count(1)
     shoot("review-queue")
+
+    review_link.click()
+    preview = page.get_by_role("region", name="公开预览")
+    expect(preview).to_contain_text("审议街道2026年第三季度民生实事项目安排。")
+    expect(page.get_by_role("button", name="审核通过并公开", exact=True)).to_have_count(1)
+    shoot("review-meeting-preview")

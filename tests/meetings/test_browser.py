@@ -52,7 +52,12 @@ if TYPE_CHECKING:
 
 pytestmark = requires_chromium
 
-STATUS_BADGE = "h1 + p .badge"  # the public meeting page's status, right under its title
+STATUS_BADGE = "h1 + p .badge"
+DOCUMENT = "老旧小区整治范围示意图.png"
+PNG = bytes.fromhex(  # a 1×1 white PNG
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b49444154789c63f80f040009fb03fdfb5e6b2b0000000049454e44ae426082"
+)  # the public meeting page's status, right under its title
 ANNOUNCED = re.compile(r"\bbadge-status-announced\b")
 LIVE_POLL = re.compile(r"/meetings/\d+/live\?v=")  # htmx polling the live updates
 LIVE_POLL_WAIT = 8_000  # ms: htmx polls the live updates every 5 s
@@ -236,7 +241,9 @@ def test_meeting_lifecycle_from_draft_through_live_updates_to_concluded(
 
 
 @pytest.mark.browser
-def test_meeting_is_prepared_reviewed_and_then_public(new_page, make_user, make_body):
+def test_meeting_is_prepared_reviewed_and_then_public(
+    new_page, make_user, make_body, artifacts_dir
+):
     make_body(name="区民政局局务会")
     body_name = make_body(name="区政府常务会议").name
     settle()
@@ -262,23 +269,50 @@ def test_meeting_is_prepared_reviewed_and_then_public(new_page, make_user, make_
     assert status_of(resident, f"/meetings/{meeting_id}") == 404
 
     # A meeting is announced with its agenda: at least one item before review.
-    add_agenda_item(staff, "关于老旧小区综合整治的议题")
+    item_title = "关于老旧小区综合整治的议题"
+    add_agenda_item(staff, item_title, 承办单位="区住房城乡建设委")
+    staff.locator("#agenda-list").get_by_role("link", name=item_title, exact=True).click()
+    staff.get_by_label("文件", exact=True).set_input_files(
+        files=[{"name": DOCUMENT, "mimeType": "image/png", "buffer": PNG}]
+    )
+    staff.get_by_role("button", name="上传", exact=True).click()
+    expect(staff.get_by_role("status")).to_contain_text("文件已上传。")
+    staff.get_by_role("link", name=title, exact=True).click()
     staff.get_by_role("button", name="提交审核", exact=True).click()
     expect(staff.get_by_role("status")).to_contain_text("已提交审核。")
     expect(staff.locator(".review-box .badge")).to_have_text("待审核")
     assert status_of(resident, f"/meetings/{meeting_id}") == 404
 
+    # The reviewer reads the page as residents will, and opens its document before approving.
     sign_out(staff)
     sign_in(staff, reviewer)
     staff.goto("/admin/review/")
     card = staff.locator("article.card").filter(has_text=title)
     expect(card).to_have_count(1)
-    card.get_by_role("button", name="审核通过并公开", exact=True).click()
-    expect(staff).to_have_url(re.compile(r"/admin/review/$"))
+    expect(card.get_by_role("button", name="审核通过并公开")).to_have_count(0)
+    card.get_by_role("link", name=re.compile("^查看公开预览并审核")).click()
+    expect(staff).to_have_url(re.compile(rf"/admin/meetings/{meeting_id}#preview-meeting-"))
+    preview = staff.get_by_role("region", name="公开预览")
+    expect(preview.get_by_role("heading", level=3)).to_have_text(title)
+    expect(preview).to_contain_text("承办单位：区住房城乡建设委")
+    expect(preview).to_contain_text(f"{day} 09:00")
+    screenshot_at_widths(staff, artifacts_dir, "staff-meeting-review-preview")
+    with staff.expect_response(re.compile(r"/admin/documents/meeting/\d+/")) as opened:
+        preview.get_by_role("link", name=DOCUMENT, exact=True).click()
+    assert opened.value.status == 200
+    assert opened.value.headers["content-type"] == "image/png"
+    assert opened.value.headers["cache-control"] == "no-store"
+    staff.go_back()
+    staff.get_by_role("button", name="审核通过并公开", exact=True).click()
     expect(staff.get_by_role("status")).to_contain_text("已审核通过，现已公开。")
+    expect(staff.locator(".review-box .badge")).to_have_text("已审核公开")
+    expect(staff.get_by_role("region", name="公开预览")).to_have_count(0)
+    staff.goto("/admin/review/")
     expect(staff.locator("article.card").filter(has_text=title)).to_have_count(0)
 
     assert status_of(resident, f"/meetings/{meeting_id}") == 200
+    public_document = resident.get_by_role("link", name=DOCUMENT, exact=True)
+    expect(public_document).to_have_attribute("href", re.compile(r"^/documents/\d+/"))
     expect(resident.get_by_role("heading", level=1)).to_have_text(title)
     expect(resident.locator("main")).to_contain_text(body_name)
     # Typed in office time, shown in office time.
@@ -339,6 +373,14 @@ def test_postponement_and_cancellation_are_public_after_review(
     )
     resident.reload()
     expect(resident.locator(STATUS_BADGE)).to_have_class(ANNOUNCED)  # not before approval
+
+    # The reviewer sees before → after and what the public page will say.
+    checker.goto("/admin/review/")
+    proposal = checker.locator("article.card").filter(has_text=reason)
+    expect(proposal.locator(".before-after")).to_contain_text(shown(new_start))
+    expect(proposal.get_by_role("note")).to_contain_text("本次会议已延期")
+    expect(proposal.get_by_role("note")).to_contain_text(f"现改为 {shown(new_start)} 召开")
+    screenshot_at_widths(checker, artifacts_dir, "review-queue-postponement")
     approve_in_queue(checker, f"{to_postpone.title} · 已延期")
 
     resident.reload()

@@ -136,3 +136,40 @@ def test_live_update_with_an_image(client, auth, make_meeting, announce):
     html = BeautifulSoup(bad.data, "html.parser")
     assert html.find("textarea", {"name": "text"}).get_text().strip() == "保留这段文字"
     assert html.find(id="image-error") is not None
+
+
+def test_staff_open_documents_before_publication_never_cached(client, auth, draft_item, make_user):
+    upload(client, draft_item, "方案.pdf", PDF)
+    upload(client, draft_item, "说明.docx", DOCX)
+    pdf, docx = db.session.scalars(db.select(AgendaDocument).order_by(AgendaDocument.id)).all()
+    assert client.get(f"/documents/{pdf.id}/方案.pdf").status_code == 404  # not public yet
+
+    auth.logout()
+    auth.login(make_user(Role.REVIEWER))
+    response = client.get(f"/admin/documents/meeting/{pdf.id}/方案.pdf")
+    assert response.status_code == 200
+    assert response.data == PDF
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Cache-Control"] == "no-store"
+    office = client.get(f"/admin/documents/meeting/{docx.id}/说明.docx")
+    assert office.headers["Content-Disposition"].startswith("attachment")
+    assert office.headers["Cache-Control"] == "no-store"
+    assert client.get(f"/admin/documents/meeting/{docx.id + 1}/x.pdf").status_code == 404
+
+    auth.logout()
+    anonymous = client.get(f"/admin/documents/meeting/{pdf.id}/方案.pdf")
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].startswith("/login?next=")
+
+
+def test_the_item_page_and_the_preview_link_documents_to_the_staff_route(client, draft_item):
+    upload(client, draft_item, "方案.pdf", PDF)
+    document = db.session.scalar(db.select(AgendaDocument))
+    staff_link = f"/admin/documents/meeting/{document.id}/"
+    for url in (f"/admin/items/{draft_item.id}", f"/admin/meetings/{draft_item.meeting_id}"):
+        page = BeautifulSoup(client.get(url).data, "html.parser")
+        link = page.find("a", string="方案.pdf")
+        assert link is not None and link["href"].startswith(staff_link), url

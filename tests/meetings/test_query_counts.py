@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from core.clock import utcnow
 from meetings import operations
-from meetings.models import AgendaDocument, AgendaItem, ChangeKind
+from meetings.models import AgendaDocument, AgendaItem, ChangeKind, MeetingChange
 from tests.responses import queries_for
 
 
@@ -66,3 +66,74 @@ def test_meeting_page_query_count_does_not_grow(client, make_meeting, announce, 
         client, f"/api/v1/meetings/{small_id}"
     )
     assert small <= 8, small
+
+
+def draft_with_items(make_meeting, items: int):
+    return make_meeting(
+        agenda=[
+            AgendaItem(
+                position=i,
+                title=f"议题{i}",
+                documents=[
+                    AgendaDocument(
+                        original_name=f"文件{i}.pdf",
+                        stored_name=f"{secrets.token_hex(8)}.pdf",
+                        content_type="application/pdf",
+                        size=100,
+                    )
+                ],
+            )
+            for i in range(1, items + 1)
+        ]
+    )
+
+
+def test_staff_meeting_page_with_its_preview_query_count_does_not_grow(
+    client, auth, make_meeting, reviewer
+):
+    small, large = draft_with_items(make_meeting, 2), draft_with_items(make_meeting, 20)
+    auth.login(reviewer)
+    assert queries_for(client, f"/admin/meetings/{large.id}") == queries_for(
+        client, f"/admin/meetings/{small.id}"
+    )
+
+
+def test_review_queue_with_proposed_changes_query_count_does_not_grow(
+    client, auth, make_meeting, announce, make_user
+):
+    from core import review
+    from core.accounts.models import Role
+    from core.files import StoredFile
+    from extensions import db
+
+    def propose(count: int) -> None:
+        for _ in range(count):
+            meeting = announce(make_meeting())
+            author = meeting.author
+            item = operations.put_item_on_agenda(meeting, actor=author, title="新增议题")
+
+            def stored() -> StoredFile:
+                return StoredFile(f"{secrets.token_hex(8)}.pdf", "补充.pdf", "application/pdf", 9)
+
+            operations.attach_item_document(meeting.agenda[0], stored(), actor=author)
+            later = meeting.starts_at + timedelta(days=3)
+            operations.propose_change(
+                meeting,
+                ChangeKind.POSTPONE,
+                new_starts_at=later,
+                new_ends_at=later + timedelta(hours=2),
+                reason="延期",
+                actor=author,
+            )
+            operations.attach_document(item, stored(), actor=author)
+            for change in db.session.scalars(
+                db.select(MeetingChange).where(MeetingChange.meeting_id == meeting.id)
+            ):
+                review.submit_for_review(change, actor=author)
+        db.session.commit()
+
+    propose(1)
+    auth.login(make_user(Role.REVIEWER))
+    small = queries_for(client, "/admin/review/")
+    propose(10)
+    assert queries_for(client, "/admin/review/") == small

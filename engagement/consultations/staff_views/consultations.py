@@ -1,4 +1,5 @@
-"""Preparing a consultation, its documents and extension, and its feedback report."""
+"""Preparing a consultation, its documents (opened by staff before publication too) and
+extension, and its feedback report."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from core.accounts.access import permission_required
 from core.accounts.models import Permission
 from core.clock import utcnow
-from core.files import store_upload
+from core.files import send_stored, store_upload
 from core.runner import form_status, run_action, run_for_form
 from core.web import query_int, render_page
 from engagement.consultations import operations
@@ -25,9 +26,14 @@ from engagement.consultations.forms import (
 )
 from engagement.consultations.models import (
     Consultation,
+    ConsultationDocument,
     disposition_counts,
 )
-from engagement.consultations.queries import comment_counts, items_awaiting_consultation
+from engagement.consultations.queries import (
+    comment_counts,
+    consultation_public_page,
+    items_awaiting_consultation,
+)
 from engagement.consultations.staff_views import bp, consultation_or_404
 from extensions import db
 from meetings.models import AgendaItem
@@ -111,6 +117,7 @@ def consultation(consultation_id: int) -> Response:
 def _consultation_page(
     consultation: Consultation, form: ConsultationForm, extend_form: ExtendForm
 ) -> Response:
+    now = utcnow()
     return render_page(
         "consultations/staff/consultation.html",
         consultation=consultation,
@@ -118,7 +125,9 @@ def _consultation_page(
         document_form=ConsultationDocumentForm(),
         extend_form=extend_form,
         counts=comment_counts(consultation),
-        now=utcnow(),
+        now=now,
+        # Until it is approved, the page shows what the public will see on approval.
+        page=None if consultation.is_public else consultation_public_page(consultation, now),
         status=422 if form.errors or extend_form.errors else 200,
     )
 
@@ -138,6 +147,17 @@ def consultation_document_upload(consultation_id: int) -> Response:
         ),
         done=_("Document attached."),
         then=back,
+    )
+
+
+@bp.get("/documents/consultation/<int:document_id>/<path:name>")
+@permission_required(Permission.EDIT, Permission.REVIEW)
+def document(document_id: int, name: str) -> Response:
+    """A consultation's document for staff, before publication too: what the reviewer opens
+    from the preview. Served as the public route serves it, and never cached."""
+    document = db.get_or_404(ConsultationDocument, document_id)
+    return send_stored(
+        document.stored_name, document.content_type, document.original_name, staff_only=True
     )
 
 
@@ -184,11 +204,18 @@ def feedback(consultation_id: int) -> Response:
         )
         if saved:
             return saved
+    now = utcnow()
+    unpublished = report is not None and not report.is_public
     return render_page(
         "consultations/staff/feedback.html",
         consultation=consultation,
         report=report,
         form=form,
         counts=disposition_counts(consultation.id),
+        now=now,
+        # Until the report is approved, what the consultation's page will show once it is.
+        page=consultation_public_page(consultation, now, with_feedback=True)
+        if unpublished
+        else None,
         status=form_status(form),
     )

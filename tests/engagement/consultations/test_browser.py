@@ -179,9 +179,21 @@ def test_consultation_from_draft_through_comments_to_published_feedback(
     checker = new_page()
     sign_in(checker, reviewer)
     checker.goto(f"/admin/consultations/{consultation_id}")
+    # The reviewer reads the consultation as residents will read it.
+    preview = checker.get_by_role("region", name="公开预览")
+    expect(preview.locator(".preview-page > h3")).to_have_text(title)
+    expect(preview.locator("h3 + p .badge")).to_have_text("正在征求意见")
+    expect(preview.get_by_role("heading", name="一、整治范围", level=5)).to_be_visible()
+    expect(preview.locator(".prose strong")).to_have_text("42")  # the draft, rendered
+    expect(preview).to_contain_text(explanation)
+    expect(preview).to_contain_text(SHORT_REASON)
+    expect(preview).to_contain_text(channels)
+    expect(preview).to_contain_text(ITEM)
+    screenshot_at_widths(checker, artifacts_dir, "staff-consultation-review-preview")
     checker.get_by_role("button", name="审核通过并公开", exact=True).click()
     expect(flashes(checker)).to_contain_text("已审核通过，现已公开。")
     expect(checker.locator(".review-box .badge")).to_have_text("已审核公开")
+    expect(checker.get_by_role("region", name="公开预览")).to_have_count(0)
 
     # A resident reads the draft; the counter follows what they type.
     resident.goto(public_path)
@@ -328,6 +340,12 @@ def test_consultation_from_draft_through_comments_to_published_feedback(
     checker = new_page()
     sign_in(checker, second_reviewer)
     checker.goto(f"/admin/consultations/{consultation_id}/feedback")
+    preview = checker.get_by_role("region", name="公开预览")
+    expect(preview.locator("h3 + p .badge")).to_have_text("已公布采纳情况")
+    expect(preview).to_contain_text(summary)
+    expect(preview).to_contain_text("部分采纳 1 条 · 未采纳 1 条")
+    expect(preview).to_contain_text("未采纳 · 雨污管网改造另行立项实施。")
+    screenshot_at_widths(checker, artifacts_dir, "staff-feedback-review-preview")
     checker.get_by_role("button", name="审核通过并公开", exact=True).click()
     expect(flashes(checker)).to_contain_text("已审核通过，现已公开。")
 

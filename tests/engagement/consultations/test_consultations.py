@@ -153,6 +153,52 @@ class TestPublicity:
         assert not [a for a in soup.find_all("a", href=True) if "javascript" in a["href"]]
         assert soup.find("a", href="https://example.gov.cn") is not None
 
+    def test_the_preview_is_sanitized_as_the_public_page_is(
+        self, client, auth, make_consultation, reviewer
+    ):
+        consultation = make_consultation(
+            approve=False,
+            draft_text="正文<script>alert(1)</script> [点我](javascript:alert(1)) "
+            '<img src=x onerror="alert(1)">',
+        )
+        auth.login(reviewer)
+        page = BeautifulSoup(
+            client.get(f"/admin/consultations/{consultation.id}").data, "html.parser"
+        )
+        preview = page.select_one(f"#preview-consultation-{consultation.id}")
+        assert "正文" in preview.get_text()
+        assert preview.find("script") is None and preview.find("img") is None
+        assert not [a for a in preview.find_all("a", href=True) if "javascript" in a["href"]]
+
+    def test_staff_open_its_documents_before_it_is_public(
+        self, client, auth, make_consultation, reviewer
+    ):
+        consultation = make_consultation(approve=False)
+        auth.login(consultation.author)
+        pdf = b"%PDF-1.7\n%%EOF\n"
+        client.post(
+            f"/admin/consultations/{consultation.id}/documents",
+            data={"document": (io.BytesIO(pdf), "草案说明.pdf")},
+            content_type="multipart/form-data",
+        )
+        db.session.refresh(consultation)
+        (document,) = consultation.documents
+        assert client.get(f"/consultation-documents/{document.id}/x.pdf").status_code == 404
+        auth.logout()
+        auth.login(reviewer)
+        page = BeautifulSoup(
+            client.get(f"/admin/consultations/{consultation.id}").data, "html.parser"
+        )
+        link = page.select_one(f"#preview-consultation-{consultation.id}").find(
+            "a", string="草案说明.pdf"
+        )
+        assert link is not None
+        opened = client.get(link["href"])
+        assert opened.status_code == 200 and opened.data == pdf
+        assert opened.headers["Content-Type"] == "application/pdf"
+        assert opened.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert opened.headers["Cache-Control"] == "no-store"
+
     def test_contact_details_never_appear_publicly(self, client, make_consultation, major_item):
         consultation = make_consultation()
         post_comment(

@@ -258,8 +258,11 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Sunshine open data",
             "version": "1.0.0",
-            "description": "Public facts about the district's meetings. Times are ISO 8601 "
-            "in office time with their offset. Only reviewed, public content is included.",
+            "description": "Public facts about the district's meetings and consultations. "
+            "Times are ISO 8601 in office time with their offset. Only what the public pages "
+            "show is included: content approved in confidentiality review, and what staff "
+            "publish at once under their own name (live updates, moderated comments and "
+            "replies, extensions of a comment period).",
         },
         "paths": paths,
         "components": {"schemas": definitions.get("$defs", {})},

@@ -1,9 +1,6 @@
-"""Changes to consultations, comments and feedback reports.
-
-Operations flush and write the audit log; the caller commits (and then sends any mail
-queued here). A resident's comment is stored before anything else can fail, and gets its
-receipt number from its own row id, so two comments can never share one.
-"""
+"""Comments: a resident's comment stored before anything can fail, with a receipt number
+made from its own row id (so two can never share one); comments entered by staff; moderation,
+replies and dispositions; and the purge of personal data after the retention period."""
 
 from __future__ import annotations
 
@@ -15,147 +12,24 @@ from sqlalchemy import select
 from core.accounts.models import User
 from core.audit import record_change, snapshot
 from core.clock import to_office_time, utcnow
-from core.files import StoredFile
 from core.outbox import queue_mail
 from core.review import ReviewState
-from core.rules import Problem, RuleBroken, refuse_if_any
+from core.rules import RuleBroken
 from engagement.consultations.models import (
     Channel,
     Comment,
     CommentStatus,
     Consultation,
-    ConsultationDocument,
     Disposition,
     FeedbackReport,
-    disposition_counts,
-    short_period_refusal,
 )
+from engagement.consultations.operations.consultations import ensure_feedback_open
 from extensions import db
-from meetings.models import AgendaItem
 
-CONSULTATION_FIELDS = (
-    "title",
-    "draft_text",
-    "explanation",
-    "other_channels",
-    "opens_at",
-    "closes_at",
-    "short_period_reason",
-)
 RECEIPT_PREFIX = "ZJ"
-
-
-def _check_period(item: AgendaItem, fields: dict[str, object]) -> None:
-    """Every problem of a period at once, each next to its field."""
-    opens_at, closes_at = fields["opens_at"], fields["closes_at"]
-    problems: list[Problem] = []
-    if closes_at <= opens_at:
-        problems.append((_("The period must close after it opens."), "closes_at"))
-    if closes_at >= item.meeting.starts_at:
-        problems.append(
-            (_("The comment period must close before the meeting starts."), "closes_at")
-        )
-    short = short_period_refusal(opens_at, closes_at, fields.get("short_period_reason"))
-    if short:
-        problems.append((short, "short_period_reason"))
-    refuse_if_any(problems)
-
-
-def _ensure_feedback_open(consultation: Consultation) -> None:
-    """Once the feedback report is under review or published, its comments are fixed."""
-    feedback = consultation.feedback
-    if feedback is not None and feedback.review_state in (
-        ReviewState.SUBMITTED,
-        ReviewState.APPROVED,
-    ):
-        raise RuleBroken(
-            _("The feedback report is under review or published; dispositions are fixed.")
-        )
-
-
-def open_consultation(item: AgendaItem, *, actor: User, **fields: object) -> Consultation:
-    """Prepare a consultation on an agenda item; it becomes public through review."""
-    if db.session.scalar(select(Consultation.id).where(Consultation.agenda_item_id == item.id)):
-        raise RuleBroken(_("This agenda item already has a consultation."))
-    _check_period(item, fields)
-    consultation = Consultation(agenda_item=item, author=actor, **fields)
-    db.session.add(consultation)
-    db.session.flush()
-    record_change(
-        "consultation.create",
-        consultation,
-        actor=actor,
-        summary=consultation.title,
-        after=snapshot(consultation, *CONSULTATION_FIELDS),
-    )
-    return consultation
-
-
-def update_consultation(consultation: Consultation, *, actor: User, **fields: object) -> None:
-    if not consultation.is_editable:
-        raise RuleBroken(_("The consultation is awaiting review or public and cannot be edited."))
-    _check_period(consultation.agenda_item, fields)
-    before = snapshot(consultation, *CONSULTATION_FIELDS)
-    for field, value in fields.items():
-        setattr(consultation, field, value)
-    record_change(
-        "consultation.update",
-        consultation,
-        actor=actor,
-        summary=consultation.title,
-        before=before,
-        after=snapshot(consultation, *CONSULTATION_FIELDS),
-    )
-
-
-def attach_consultation_document(
-    consultation: Consultation, stored: StoredFile, *, actor: User
-) -> ConsultationDocument:
-    if not consultation.is_editable:
-        raise RuleBroken(_("The consultation is awaiting review or public and cannot be edited."))
-    document = ConsultationDocument(consultation=consultation, **stored.columns())
-    db.session.add(document)
-    db.session.flush()
-    record_change(
-        "consultation.attach",
-        document,
-        actor=actor,
-        summary=f"{consultation.title} · {stored.original_name}",
-        after={"name": stored.original_name, "size": stored.size},
-    )
-    return document
-
-
-def extend_consultation(
-    consultation: Consultation, new_closes_at: datetime, reason: str, *, actor: User
-) -> None:
-    """Give residents more time; the reason and the original date are shown publicly."""
-    if not consultation.accepts_comments_at(utcnow()):
-        raise RuleBroken(_("Only an open consultation can be extended."))
-    problems: list[Problem] = []
-    if new_closes_at <= consultation.closes_at:
-        problems.append(
-            (_("The new closing time must be later than the current one."), "new_closes_at")
-        )
-    if new_closes_at >= consultation.agenda_item.meeting.starts_at:
-        problems.append(
-            (_("The comment period must close before the meeting starts."), "new_closes_at")
-        )
-    if not reason.strip():
-        problems.append((_("Give the reason; it is shown to the public."), "reason"))
-    refuse_if_any(problems)
-    before = {"closes_at": consultation.closes_at.isoformat()}
-    consultation.original_closes_at = consultation.original_closes_at or consultation.closes_at
-    consultation.closes_at = new_closes_at
-    consultation.extension_reason = reason.strip()
-    record_change(
-        "consultation.extend",
-        consultation,
-        actor=actor,
-        summary=consultation.title,
-        before=before,
-        after={"closes_at": new_closes_at.isoformat(), "reason": reason.strip()},
-    )
+# Residents' personal data is kept for a year after the feedback report is published (the
+# consent text promises this), then deleted; comments and their text stay.
+RETENTION = timedelta(days=365)
 
 
 def receipt_for(comment: Comment) -> str:
@@ -249,7 +123,7 @@ def enter_comment(
     """A comment that arrived by letter, phone or email, typed in by staff."""
     if consultation.review_state != ReviewState.APPROVED:
         raise RuleBroken(_("The consultation is not public yet."))
-    _ensure_feedback_open(consultation)
+    ensure_feedback_open(consultation)
     if not consultation.opens_at <= received_at <= utcnow():
         raise RuleBroken(_("The time received must be between the opening and now."), "received_at")
     # A letter posted in time may arrive after the closing; calls and mail may not.
@@ -285,7 +159,7 @@ def moderate_comments(
 ) -> None:
     """Publish, or reject with a reason. Rejected comments keep their text and reason."""
     for consultation in {comment.consultation for comment in comments}:
-        _ensure_feedback_open(consultation)
+        ensure_feedback_open(consultation)
     if not publish and not (reason or "").strip():
         raise RuleBroken(_("Give the reason for not publishing."))
     now = utcnow()
@@ -315,7 +189,7 @@ def answer_comment(
     """Set the public reply and the disposition for the feedback report."""
     if disposition == Disposition.NOT_ADOPTED and not (disposition_reason or "").strip():
         raise RuleBroken(_("Say why the comment was not adopted."), "disposition_reason")
-    _ensure_feedback_open(comment.consultation)
+    ensure_feedback_open(comment.consultation)
     before = snapshot(comment, "reply", "disposition", "disposition_reason")
     new_reply = (reply or "").strip() or None
     if new_reply != comment.reply:
@@ -331,34 +205,6 @@ def answer_comment(
         before=before,
         after=snapshot(comment, "reply", "disposition", "disposition_reason"),
     )
-
-
-def save_feedback_report(
-    consultation: Consultation, summary: str, *, actor: User
-) -> FeedbackReport:
-    report = consultation.feedback
-    if report is None:
-        report = FeedbackReport(consultation=consultation, summary=summary, author=actor)
-        db.session.add(report)
-    elif not report.is_editable:
-        raise RuleBroken(
-            _("The feedback report is under review or published; dispositions are fixed.")
-        )
-    else:
-        report.summary = summary
-    report.counts = disposition_counts(consultation.id)
-    db.session.flush()
-    record_change(
-        "feedback.save",
-        report,
-        actor=actor,
-        summary=consultation.title,
-        after={"summary": summary, "counts": report.counts},
-    )
-    return report
-
-
-RETENTION = timedelta(days=365)
 
 
 def purge_personal_data(now: datetime) -> int:

@@ -3,8 +3,6 @@ review publishes it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import gettext as _
 
 from core.accounts.models import User
@@ -41,6 +39,3 @@ def save_feedback_report(
         after={"summary": summary, "counts": report.counts},
     )
     return report
-
-
-RETENTION = timedelta(days=365)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import (
     BooleanField,
     EmailField,
@@ -25,22 +29,45 @@ from engagement.consultations.models import (
 )
 
 
+def within_comment_length(form: FlaskForm, field: TextAreaField) -> None:
+    """Counted as the page's counter counts: characters (an emoji is one), a line break one."""
+    count = len(field.data or "")
+    if count > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            _(
+                "Your comment has %(count)d characters; the limit is %(limit)d. Shorten it by "
+                "%(over)d characters, or send the rest as a second comment.",
+                count=count,
+                limit=MAX_COMMENT_LENGTH,
+                over=count - MAX_COMMENT_LENGTH,
+            )
+        )
+
+
+# Sent this soon after the page was opened, a comment was most likely not typed by a person;
+# it is still kept, marked for the moderators.
+HUMAN_TYPING_SECONDS = 3
+_OPENED_SALT = "comment-form-opened"
+
+
+def opened_stamp() -> str:
+    """When the form was put on the page, signed so it cannot be made up."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_OPENED_SALT).dumps(1)
+
+
 class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Your comment"),
         description=_l("Up to %(count)d characters.", count=MAX_COMMENT_LENGTH),
-        validators=[
-            DataRequired(_l("Write your comment.")),
-            Length(
-                max=MAX_COMMENT_LENGTH,
-                message=_l(
-                    "Keep the comment within %(count)d characters.", count=MAX_COMMENT_LENGTH
-                ),
-            ),
-        ],
+        validators=[DataRequired(_l("Write your comment.")), within_comment_length],
+        # No maxlength: a browser would cut a pasted text short without a word; the
+        # counter and the message say how much is over instead.
+        render_kw={"maxlength": False},
     )
     name = StringField(
-        _l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100)]
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
     )
     hide_name = BooleanField(_l("Do not show my name with my comment"))
     phone = StringField(
@@ -49,11 +76,13 @@ class CommentForm(BaseForm):
             Optional(),
             Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Enter a phone number with digits only.")),
         ],
+        render_kw={"autocomplete": "tel", "type": "tel"},
     )
     email = EmailField(
         _l("Email (optional, never public)"),
         description=_l("We send your receipt number and any reply to it."),
         validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+        render_kw={"autocomplete": "email"},
     )
     community = StringField(
         _l("Your community (optional)"), validators=[Optional(), Length(max=100)]
@@ -74,6 +103,16 @@ class CommentForm(BaseForm):
         default=lambda: secrets.token_urlsafe(16),
         validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
     )
+    opened = HiddenField(default=opened_stamp)
+
+    def sent_too_fast(self) -> bool:
+        """Sent within seconds of opening the page (an unreadable stamp counts as not)."""
+        serializer = URLSafeTimedSerializer(current_app.secret_key, salt=_OPENED_SALT)
+        try:
+            serializer.loads(self.opened.data or "", max_age=HUMAN_TYPING_SECONDS)
+        except BadData:
+            return False
+        return True
 
 
 class ConsultationForm(BaseForm):

@@ -274,6 +274,8 @@ class Comment(db.Model):
     suspected_automation: Mapped[bool] = mapped_column(Boolean, default=False)
     personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What the resident sent, hashed: the same comment sent again (Back and send) is one.
+    content_digest: Mapped[str | None] = mapped_column(String(64), index=True)
 
     consultation: Mapped[Consultation] = relationship()
 

@@ -3,6 +3,7 @@ pages' agenda notes: one query and one sort order for each list."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -185,4 +186,29 @@ def consultation_public_page(
         feedback_counts=feedback_counts,
         feedback_published_at=(shown.published_at or now) if shown is not None else None,
         preview=preview or feedback_preview,
+    )
+
+
+RECEIPT_PATTERN = re.compile(r"^\s*ZJ\s*[-－—]?\s*(\d{4})\s*[-－—]?\s*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def normalise_receipt(typed: str) -> str | None:
+    """A receipt number as printed (ZJ-2026-000123), however it was typed: lower case,
+    spaces, full-width dashes, missing leading zeros. None when it cannot be one."""
+    match = RECEIPT_PATTERN.match(typed or "")
+    if match is None:
+        return None
+    return f"ZJ-{match.group(1)}-{int(match.group(2)):06d}"
+
+
+def comment_by_receipt(receipt_number: str) -> Comment | None:
+    """A comment on a public consultation, by its receipt number (entered by staff or sent
+    from this site); None when there is no such comment anyone may ask about."""
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.receipt_number == receipt_number,
+            Comment.consultation_id.in_(Consultation.public().with_only_columns(Consultation.id)),
+        )
+        .options(selectinload(Comment.consultation).selectinload(Consultation.feedback))
     )

@@ -4,6 +4,8 @@ replies and dispositions; and the purge of personal data after the retention per
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -15,6 +17,7 @@ from core.clock import to_office_time, utcnow
 from core.outbox import queue_mail
 from core.review import ReviewState
 from core.rules import RuleBroken
+from core.web import office_time
 from engagement.consultations.models import (
     Channel,
     Comment,
@@ -38,6 +41,31 @@ def receipt_for(comment: Comment) -> str:
     return f"{RECEIPT_PREFIX}-{year}-{comment.id:06d}"
 
 
+# The same comment sent again within this time is the one already received (Back and send,
+# a second tap after a slow answer), whatever form it came from.
+SAME_COMMENT_WITHIN = timedelta(hours=24)
+
+
+def content_digest(consultation: Consultation, fields: Sequence[object]) -> str:
+    """What identifies a comment as the same one sent again: its consultation and every
+    field the resident filled in, as typed (spaces around the text aside)."""
+    text = "\x1f".join(str(value or "").strip() for value in fields)
+    return hashlib.sha256(f"{consultation.id}\x1e{text}".encode()).hexdigest()
+
+
+def _already_received(consultation: Consultation, digest: str, now: datetime) -> Comment | None:
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.content_digest == digest,
+            Comment.consultation_id == consultation.id,
+            Comment.received_at > now - SAME_COMMENT_WITHIN,
+        )
+        .order_by(Comment.id)
+        .limit(1)
+    )
+
+
 def submit_comment(
     consultation: Consultation,
     *,
@@ -49,23 +77,26 @@ def submit_comment(
     community: str | None,
     consented: bool,
     suspected_automation: bool = False,
+    sent_too_fast: bool = False,
     submission_key: str | None = None,
 ) -> Comment:
     """Store a resident's comment, refused only after the closing second. The same form
-    sent again (same `submission_key`) gives back the comment already stored."""
+    sent again (same `submission_key`), or the same comment sent again from a new form
+    within a day, gives back the comment already stored.
+
+    `suspected_automation` (the hidden field was filled) keeps the comment as not published;
+    `sent_too_fast` (sent seconds after the page was opened) keeps it for moderation with a
+    mark. Neither loses anything a person sent."""
     if submission_key:
         already = db.session.scalar(select(Comment).where(Comment.submission_key == submission_key))
         if already is not None:
             return already
     now = utcnow()
     if not consultation.accepts_comments_at(now):
-        raise RuleBroken(
-            _(
-                "The comment period closed at %(when)s. Your text is still below; you can "
-                "send it by the other ways listed on this page.",
-                when=to_office_time(consultation.closes_at).strftime("%Y-%m-%d %H:%M:%S"),
-            )
-        )
+        raise RuleBroken(not_taking_comments_message(consultation, now))
+    digest = content_digest(consultation, (body, name, show_name, phone, email, community))
+    if (already := _already_received(consultation, digest, now)) is not None:
+        return already
     comment = Comment(
         consultation=consultation,
         body=body.strip(),
@@ -77,8 +108,9 @@ def submit_comment(
         consent_at=now if consented else None,
         channel=Channel.WEB,
         received_at=now,
-        suspected_automation=suspected_automation,
+        suspected_automation=suspected_automation or sent_too_fast,
         submission_key=submission_key or None,
+        content_digest=digest,
     )
     if suspected_automation:
         # Kept, never shown: a person who filled the hidden field loses nothing.
@@ -106,6 +138,25 @@ def submit_comment(
             ),
         )
     return comment
+
+
+def not_taking_comments_message(consultation: Consultation, now: datetime) -> str:
+    """Why the consultation does not take a comment at `now`, in the resident's words."""
+    item, meeting = consultation.agenda_item, consultation.agenda_item.meeting
+    if meeting.cancelled_at is not None or item.removed_at is not None:
+        return _(
+            "The meeting this draft was for was cancelled or the item was taken off its "
+            "agenda, so comments are no longer taken and yours was not sent."
+        )
+    if now < consultation.opens_at:
+        return _(
+            "The comment period opens at %(when)s; your comment was not sent yet.",
+            when=office_time(consultation.opens_at),
+        )
+    return _(
+        "The comment period closed at %(when)s, so your comment was not sent.",
+        when=office_time(consultation.closes_at),
+    )
 
 
 def enter_comment(

@@ -49,21 +49,25 @@ class TestPeriod:
             assert post_comment(client, consultation).status_code == 303
         with freeze_time(closes):
             response = post_comment(client, consultation, body="截止那一秒才写好的意见")
-        assert response.status_code == 422
+        assert response.status_code == 409
         page = BeautifulSoup(response.data, "html.parser")
-        summary = page.find(id="error-summary").get_text()
-        assert "征求意见已于" in summary
-        assert closes.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") in summary
-        assert (
-            page.find("textarea", {"name": "body"}).get_text().strip() == "截止那一秒才写好的意见"
-        )
+        # Said first, as it is: closed, not sent; nothing to correct, no form to send again.
+        notice = page.find(id="send-result")
+        assert notice["role"] == "alert" and "征求意见已于" in notice.get_text()
+        assert closes.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") in notice.get_text()
+        assert page.find(id="error-summary") is None
+        assert page.find("form", action=lambda a: a and "/comments" in a) is None
+        assert page.find(id="kept-text").get_text().strip() == "截止那一秒才写好的意见"
+        assert "信函：区民政局" in text_of(response)  # the other ways the office listed
         assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
 
     def test_scheduled_consultation_opens_by_itself(self, client, make_consultation):
         opens = utcnow() + timedelta(hours=2)
         consultation = make_consultation(opens_at=opens, closes_at=opens + timedelta(days=31))
         assert consultation.state == ConsultationState.SCHEDULED
-        assert post_comment(client, consultation).status_code == 422
+        early = post_comment(client, consultation)
+        assert early.status_code == 409 and "opens" not in text_of(early)
+        assert "尚未提交" in text_of(early) and "不再接收" not in text_of(early)
         with freeze_time(opens):
             assert consultation.state == ConsultationState.OPEN
             assert post_comment(client, consultation).status_code == 303
@@ -507,16 +511,39 @@ class TestRateLimit:
     def app_config(self):
         return {"RATELIMIT_ENABLED": True}
 
-    def test_too_many_comments_from_one_address_keep_the_text(self, client, open_consultation):
+    def test_a_room_of_residents_behind_one_address_all_get_through(
+        self, client, open_consultation
+    ):
         url = f"/consultations/{open_consultation.id}/comments"
-        data = {**COMMENT, "email": ""}
-        for _ in range(5):
+        for number in range(30):  # a community centre's morning session, one connection
+            data = {**COMMENT, "name": f"居民{number}", "body": f"第{number}位居民的意见"}
             assert client.post(url, data=data).status_code == 303
-        response = client.post(url, data={**data, "body": "第六条意见，不能丢"})
+            assert client.post(url, data=data).status_code == 303  # a double tap: still one
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 30
+
+    def test_a_flood_from_one_address_is_stopped_and_keeps_the_text(
+        self, client, open_consultation
+    ):
+        url = f"/consultations/{open_consultation.id}/comments"
+        for number in range(60):
+            data = {**COMMENT, "body": f"自动提交的第{number}条"}
+            assert client.post(url, data=data).status_code == 303
+        response = client.post(url, data={**COMMENT, "body": "第六十一条意见，不能丢"})
         assert response.status_code == 429
         page = BeautifulSoup(response.data, "html.parser")
-        assert page.find("textarea", {"name": "body"}).get_text().strip() == "第六条意见，不能丢"
+        assert (
+            page.find("textarea", {"name": "body"}).get_text().strip() == "第六十一条意见，不能丢"
+        )
         assert "请稍等几分钟再提交" in page.find(id="error-summary").get_text()
+
+    def test_a_closed_consultation_says_so_before_any_limit(self, client, make_consultation):
+        consultation = make_consultation()
+        url = f"/consultations/{consultation.id}/comments"
+        for number in range(60):
+            client.post(url, data={**COMMENT, "body": f"意见{number}"})
+        with freeze_time(consultation.closes_at + timedelta(seconds=1)):
+            response = client.post(url, data={**COMMENT, "body": "截止后"})
+        assert response.status_code == 409 and "截止" in text_of(response)
 
 
 class TestExpiredForm:
@@ -677,7 +704,8 @@ class TestRulesFoundByReview:
         review.submit_for_review(change, actor=meeting.author)
         review.approve(change, actor=reviewer)
         db.session.commit()
-        assert post_comment(client, consultation).status_code == 422
+        refused = post_comment(client, consultation)
+        assert refused.status_code == 409 and "取消" in refused.get_data(as_text=True)
 
     def test_every_csv_cell_is_safe_from_formulas(self, client, auth, make_consultation, make_user):
         consultation = make_consultation()

@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import load_config
 from core.web import accept_input_without_nul
-from extensions import csrf, db, limiter, migrate, prepare_engine
+from extensions import compress, csrf, db, limiter, migrate, prepare_engine
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         prepare_engine(db.engine)
 

@@ -81,6 +81,20 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "REDIS_URL": redis_url or None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Public pages are kept in a cache (core/page_cache) shared through Redis when set.
+        "PAGE_CACHE_ENABLED": _flag(env.get("PAGE_CACHE_ENABLED"), default=True),
+        # Text answers are compressed for clients that accept it (gzip or brotli).
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "text/calendar",
+            "text/csv",
+            "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
         "OFFICE_TIMEZONE": timezone_name,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 from flask import has_request_context, request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,6 +35,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+compress = Compress()
 
 
 _writes_first: ContextVar[bool] = ContextVar("writes_first", default=False)

@@ -25,14 +25,16 @@ from core.menu import MenuEntry, staff_menu, staff_menu_entries
 
 
 def register(app: Flask) -> None:
-    from core import accounts, start_page, web
+    from core import accounts, assets, page_cache, start_page, web
     from core.audit import views as audit_views
     from core.outbox import views as outbox_views
     from core.review import audit as review_audit
     from core.review import views as review_views
 
     web.register(app)
+    assets.register(app)
     accounts.register(app)
+    page_cache.register(app)
     for blueprint in (start_page.bp, review_views.bp, audit_views.bp, outbox_views.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["staff_menu_entries"] = staff_menu_entries

@@ -17,6 +17,7 @@ from flask import (
     Flask,
     Request,
     Response,
+    abort,
     current_app,
     has_request_context,
     jsonify,
@@ -36,7 +37,7 @@ from werkzeug.routing import PathConverter, UnicodeConverter
 from core.clock import to_office_time
 from core.files import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES
 from core.markdown import render_markdown
-from extensions import babel, db
+from extensions import babel, csrf, db
 
 bp = Blueprint("site", __name__)
 
@@ -291,9 +292,23 @@ def healthz() -> tuple[Response, int]:
     return jsonify(status="ok", database="ok"), 200
 
 
+def sent_from_this_site() -> bool:
+    """The browser says the request came from one of this site's pages (Origin, or the
+    Referer when a browser sends no Origin): a CSRF defence that needs no session."""
+    origin = request.headers.get("Origin") or request.referrer or ""
+    parts = urlsplit(origin)
+    return bool(parts.netloc) and parts.netloc == request.host
+
+
 @bp.post("/language")
+@csrf.exempt
 def choose_language() -> Response:
-    """Remember the chosen language in a cookie and go back to the page."""
+    """Remember the chosen language in a cookie and go back to the page.
+
+    On every page, so it carries no form token (a reader who only reads gets no session):
+    it is refused unless the browser says it was sent from this site."""
+    if not sent_from_this_site():
+        abort(400)
     language = request.form.get("language", "")
     back = safe_next_url(request.form.get("next"), request.script_root + "/")
     response = redirect(back, code=303)

@@ -11,8 +11,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from core.page_cache import cached_pages
     from engagement import consultations, demo, views
 
     app.register_blueprint(views.bp)
+    cached_pages.register(app, "engagement.home")
     app.cli.add_command(demo.demo_cli)
     consultations.register(app)

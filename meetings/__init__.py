@@ -16,15 +16,27 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
+from core.page_cache import cached_pages, clock_boundaries
 from core.review import DirectPublication, direct_publications
 
 
 def register(app: Flask) -> None:
     from meetings import api, audit, staff_views, views  # noqa: F401  (api adds its routes)
+    from meetings.queries import next_public_moment
     from meetings.staff_views import bodies
 
     for blueprint in (views.bp, staff_views.bp, bodies.bp):
         app.register_blueprint(blueprint)
+    for endpoint in (
+        "meetings.meeting_list",
+        "meetings.meeting_page",
+        "api.meetings",
+        "api.meeting",
+    ):
+        cached_pages.register(app, endpoint)
+    for endpoint in ("api.meetings", "api.meeting"):
+        cached_pages.register(app, endpoint)
+    clock_boundaries.register(app, next_public_moment)
     staff_menu.register(
         app,
         MenuEntry(

@@ -208,3 +208,14 @@ def live_version(meeting: Meeting) -> str:
     ).one()
     seed = f"{meeting.id}|{meeting.revision}|{meeting.status.value}|{row}"
     return hashlib.sha256(seed.encode()).hexdigest()[:20]
+
+
+def next_public_moment(now: datetime) -> datetime | None:
+    """The next moment after `now` when a public meeting starts or ends: its status (and
+    every page showing it) changes then, by the clock alone."""
+    announced = and_(Meeting.review_state == ReviewState.APPROVED, Meeting.cancelled_at.is_(None))
+    moments = [
+        db.session.scalar(select(func.min(column)).where(announced, column > now))
+        for column in (Meeting.starts_at, Meeting.ends_at)
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)

@@ -82,7 +82,8 @@ def migrated_database(database_url: str) -> str:
 
 
 def empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
+    # The public-data version only grows, as in a deployment (the migration makes its row).
+    tables = [table for table in db.metadata.sorted_tables if table.name != "public_state"]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(table.name for table in tables)  # our own metadata, not input
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # noqa: S608

@@ -57,6 +57,7 @@ def token_digest(token: str) -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    shows_publicly = False  # staff accounts appear on no public page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -105,6 +106,7 @@ class StaffSession(db.Model):
     absolute lifetime and disabling the account end it here, whatever the cookie says."""
 
     __tablename__ = "staff_sessions"
+    shows_publicly = False  # nor do sign-ins
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -122,6 +124,7 @@ class RecoveredForm(db.Model):
     the same form once they sign in again (never a password)."""
 
     __tablename__ = "recovered_forms"
+    shows_publicly = False  # nor work kept after a sign-in lapsed
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    shows_publicly = False  # staff only: its rows change no public page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -25,6 +25,7 @@ from extensions import db
 
 class OutgoingMail(db.Model):
     __tablename__ = "outgoing_mail"
+    shows_publicly = False  # mail leaving changes no public page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

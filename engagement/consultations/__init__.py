@@ -20,12 +20,14 @@ from meetings.queries import agenda_note_providers
 
 
 def register(app: Flask) -> None:
+    from core.page_cache import cached_pages, clock_boundaries, visitor_parts
     from engagement.consultations import api, audit, cli, staff_views, views  # noqa: F401
+    from engagement.consultations.forms import CommentForm
     from engagement.consultations.models import (
         MIN_PERIOD_DAYS,
         consultations_outlast_postponement,
     )
-    from engagement.consultations.queries import consultation_notes
+    from engagement.consultations.queries import consultation_notes, next_public_moment
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
@@ -41,6 +43,17 @@ def register(app: Flask) -> None:
         ),
     )
     agenda_note_providers.register(app, consultation_notes)
+    for endpoint in (
+        "consultations.consultation_list",
+        "consultations.consultation_page",
+        "consultations.receipt_lookup",
+        "api.consultations",
+        "api.consultation",
+    ):
+        cached_pages.register(app, endpoint)
+    clock_boundaries.register(app, next_public_moment)
+    # The comment form's token and keys are each visitor's own, on a page kept for all.
+    visitor_parts.register(app, ("comment-form", lambda: CommentForm(formdata=None).hidden_tag()))
     meeting_change_checks.register(app, consultations_outlast_postponement)
     audit_vocabulary.register(app, audit.VOCABULARY)
     # Public without review: residents' own words are moderated, not approved; the office

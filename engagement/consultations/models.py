@@ -15,7 +15,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, Select, String, Text, func, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from core.accounts.models import User
@@ -247,6 +247,11 @@ class Comment(db.Model):
     """A comment (意见). Never deleted: moderation publishes or rejects it with a reason."""
 
     __tablename__ = "comments"
+    # The published list of a consultation, in its order, and its counts by status, read
+    # from the index alone at any number of comments.
+    __table_args__ = (
+        Index("ix_comments_listing", "consultation_id", "status", "received_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)

@@ -212,3 +212,13 @@ def comment_by_receipt(receipt_number: str) -> Comment | None:
         )
         .options(selectinload(Comment.consultation).selectinload(Consultation.feedback))
     )
+
+
+def next_public_moment(now: datetime) -> datetime | None:
+    """The next moment after `now` when a public consultation opens or closes."""
+    public = Consultation.review_state == ReviewState.APPROVED
+    moments = [
+        db.session.scalar(select(func.min(column)).where(public, column > now))
+        for column in (Consultation.opens_at, Consultation.closes_at)
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)

@@ -68,7 +68,7 @@ class Meeting(Reviewable, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     session_number: Mapped[int | None]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     venue: Mapped[str | None] = mapped_column(String(200))
     livestream_url: Mapped[str | None] = mapped_column(String(500))
     sit_in_open: Mapped[bool] = mapped_column(default=False)

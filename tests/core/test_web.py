@@ -13,6 +13,9 @@ from werkzeug.http import parse_set_header
 
 from core.accounts.models import Role
 
+# What a browser sends with a form posted from one of the site's own pages.
+FROM_THIS_SITE = {"Origin": "http://localhost"}
+
 
 def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.data, "html.parser")
@@ -25,23 +28,27 @@ def test_chinese_by_default(client):
 
 
 def test_language_switch_is_remembered(client):
-    response = client.post("/language", data={"language": "en", "next": "/meetings/?page=1"})
+    response = client.post(
+        "/language", headers=FROM_THIS_SITE, data={"language": "en", "next": "/meetings/?page=1"}
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == "/meetings/?page=1"
     html = page(client.get("/"))
     assert html.html["lang"] == "en"
     assert html.h1.get_text(strip=True) == "What's coming"
-    client.post("/language", data={"language": "zh"})
+    client.post("/language", headers=FROM_THIS_SITE, data={"language": "zh"})
     assert page(client.get("/")).h1.get_text(strip=True) == "近期安排"
 
 
 def test_language_switch_never_redirects_off_site(client):
-    response = client.post("/language", data={"language": "en", "next": "//evil.example/x"})
+    response = client.post(
+        "/language", headers=FROM_THIS_SITE, data={"language": "en", "next": "//evil.example/x"}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_unknown_language_is_ignored(client):
-    client.post("/language", data={"language": "xx"})
+    client.post("/language", headers=FROM_THIS_SITE, data={"language": "xx"})
     assert page(client.get("/")).html["lang"] == "zh-Hans"
 
 
@@ -73,12 +80,11 @@ def test_pages_have_no_inline_scripts_or_styles(client):
 def test_htmx_is_vendored_and_configured_for_a_strict_csp(client):
     html = page(client.get("/"))
     script = html.find("script", src=True)["src"]
-    assert script == "/static/vendor/htmx-2.0.11.min.js"
+    assert script.startswith("/static/vendor/htmx-2.0.11.min.js?v=")
     assert client.get(script).status_code == 200
     config = json.loads(html.find("meta", {"name": "htmx-config"})["content"])
     assert config["allowEval"] is False
     assert config["includeIndicatorStyles"] is False
-    assert "X-CSRFToken" in json.loads(html.body["hx-headers"])
 
 
 def test_every_page_has_skip_link_landmarks_and_one_h1(client):
@@ -96,7 +102,7 @@ def test_every_page_has_skip_link_landmarks_and_one_h1(client):
 
 @pytest.mark.parametrize(("language", "expected"), [("zh", "页面不存在"), ("en", "Page not found")])
 def test_not_found_page_in_both_languages(client, language, expected):
-    client.post("/language", data={"language": language})
+    client.post("/language", headers=FROM_THIS_SITE, data={"language": language})
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert page(response).h1.get_text(strip=True) == expected
@@ -122,7 +128,7 @@ def test_error_pages_in_both_languages(app, client, code, zh, en):
     response = client.get(f"/raise/{code}")
     assert response.status_code == code
     assert page(response).h1.get_text(strip=True) == zh
-    client.post("/language", data={"language": "en"})
+    client.post("/language", headers=FROM_THIS_SITE, data={"language": "en"})
     assert page(client.get(f"/raise/{code}")).h1.get_text(strip=True) == en
 
 
@@ -201,13 +207,60 @@ class TestCSRF:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    def test_htmx_requests_send_the_token_as_a_header(self, client):
-        page = BeautifulSoup(client.get("/").data, "html.parser")
-        headers = page.body["hx-headers"]
-        token = re.search(r'"X-CSRFToken": "([^"]+)"', headers).group(1)
-        response = client.post(
-            "/language",
-            data={"language": "en"},
-            headers={"X-CSRFToken": token, "HX-Request": "true"},
+    def test_staff_pages_give_htmx_the_token_and_readers_get_none(self, client, make_user):
+        assert not BeautifulSoup(client.get("/").data, "html.parser").body.has_attr("hx-headers")
+        assert "session" not in {cookie.key for cookie in client._cookies.values()}
+        editor = make_user(Role.EDITOR)
+        signin = BeautifulSoup(client.get("/login").data, "html.parser")
+        client.post(
+            "/login",
+            data={
+                "username": editor.username,
+                "password": "correct horse battery",
+                "csrf_token": signin.find("input", {"name": "csrf_token"})["value"],
+            },
         )
-        assert response.status_code == 303
+        staff_page = BeautifulSoup(client.get("/admin/").data, "html.parser")
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', staff_page.body["hx-headers"]).group(1)
+        headers = {"HX-Request": "true"}
+        assert client.post("/session/keepalive", headers=headers).status_code == 400
+        sent = client.post("/session/keepalive", headers={**headers, "X-CSRFToken": token})
+        assert sent.status_code == 204
+
+
+def test_static_files_carry_their_content_hash_and_are_kept_a_year(app, client):
+    import hashlib
+    from pathlib import Path
+
+    html = page(client.get("/"))
+    for link in [*html.find_all("script", src=True), *html.find_all("link", href=True)]:
+        address = link.get("src") or link["href"]
+        if not address.startswith("/static/"):
+            continue
+        path, _, version = address.partition("?v=")
+        content = Path(app.static_folder, path.removeprefix("/static/")).read_bytes()
+        assert version == hashlib.sha256(content).hexdigest()[:16], address
+        answer = client.get(address)
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        stale = client.get(path + "?v=0000000000000000")  # an old page's address
+        assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
+
+
+def test_text_is_compressed_for_clients_that_accept_it(client):
+    plain = client.get("/")
+    packed = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.data) < len(plain.data) / 2
+    assert "Accept-Encoding" in packed.headers["Vary"]
+
+
+def test_the_language_switch_needs_no_token_but_refuses_other_sites(client):
+    assert client.post("/language", data={"language": "en"}).status_code == 400
+    forged = client.post(
+        "/language", data={"language": "en"}, headers={"Origin": "https://evil.example"}
+    )
+    assert forged.status_code == 400
+    by_referer = client.post(
+        "/language", data={"language": "en"}, headers={"Referer": "http://localhost/meetings/"}
+    )
+    assert by_referer.status_code == 303

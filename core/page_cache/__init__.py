@@ -1,0 +1,210 @@
+"""Public pages for anonymous readers, served from a cache and answered 304 cheaply.
+
+A page a feature declares cacheable (`cached_pages`) is kept by address, language and
+htmx-fragment-or-not, under the public-data version (`models.PublicState`), which every
+change to anything the public can see increases in its own transaction: the request after
+an approval, a withdrawal or a cancellation reads a new version and renders afresh. What
+changes with the clock alone (a meeting going live, a period closing at its second) is
+met by each feature's next such moment (`clock_boundaries`): an entry is never served past
+it, nor kept longer than a minute (times left are shown to the minute).
+
+The validator (ETag) is derived from the version and that moment, so any worker answers
+a conditional GET with 304 after one query, without building the page. Staff, and anyone
+with something in their session (a flashed message), get the page built for them.
+
+A part of a page that must differ per visitor (a form's token and keys) is kept in the
+cache as a placeholder and filled for each response (`visitor_parts`); such a response is
+private and carries no validator.
+
+Storage: Redis when `REDIS_URL` is set (shared by every worker), otherwise in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_caching import Cache
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from core.clock import utcnow
+from core.extension_points import ExtensionPoint
+from core.page_cache.models import PublicState, bump_public_version
+from extensions import db
+
+__all__ = [
+    "PublicState",
+    "bump_public_version",
+    "cached_pages",
+    "clock_boundaries",
+    "visitor_part",
+    "visitor_parts",
+]
+
+# Endpoints whose GET answers are the same for every anonymous reader.
+cached_pages: ExtensionPoint[str] = ExtensionPoint("cached_pages")
+# Each returns the next moment after `now` at which something public changes by the clock.
+clock_boundaries: ExtensionPoint[Callable[[datetime], datetime | None]] = ExtensionPoint(
+    "clock_boundaries"
+)
+# name -> renders the per-visitor part (e.g. a form's hidden fields) for this response.
+visitor_parts: ExtensionPoint[tuple[str, Callable[[], str]]] = ExtensionPoint("visitor_parts")
+
+page_cache = Cache()
+LONGEST = timedelta(minutes=1)
+PLACEHOLDER = "<!--sunshine-visitor:{name}-->"
+# Session keys that do not make a page personal: the form token a reader may carry.
+IMPERSONAL_SESSION_KEYS = {"csrf_token"}
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """Public state as of a version, valid until the next clock boundary."""
+
+    version: int
+    since: datetime
+    until: datetime
+
+
+def _build_id(app: Flask) -> str:
+    """Changes with any template or translation, so a new release never answers 304 with
+    an old page; the same in every worker of one release."""
+    digest = hashlib.sha256()
+    for folder in ("templates", "translations"):
+        for path in sorted(Path(app.root_path, folder).rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".mo", ".po"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def current_epoch(now: datetime) -> Epoch:
+    """One query for the version; the next clock boundary is worked out once per version
+    and process, and again only once it has passed."""
+    version = db.session.scalar(select(PublicState.version).where(PublicState.id == 1)) or 0
+    remembered: Epoch | None = current_app.extensions.get("sunshine.epoch")
+    if (
+        remembered is not None
+        and remembered.version == version
+        and remembered.since <= now < remembered.until
+    ):
+        return remembered
+    upcoming = [moment for find in clock_boundaries.contributions() if (moment := find(now))]
+    # The next whole minute, the same in every worker, so their keys and validators agree.
+    next_minute = now.replace(second=0, microsecond=0) + LONGEST
+    epoch = Epoch(version, now, min([*upcoming, next_minute]))
+    current_app.extensions["sunshine.epoch"] = epoch
+    return epoch
+
+
+def _reader_is_anonymous() -> bool:
+    return set(session.keys()) <= IMPERSONAL_SESSION_KEYS
+
+
+def _cacheable() -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and current_app.config.get("PAGE_CACHE_ENABLED", True)
+        and request.endpoint in set(cached_pages.contributions())
+        and _reader_is_anonymous()
+    )
+
+
+def _key(epoch: Epoch) -> str:
+    language = request.cookies.get("lang", "")
+    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    seed = "|".join(
+        [
+            current_app.extensions["sunshine.build_id"],
+            str(epoch.version),
+            epoch.until.isoformat(),
+            language,
+            "fragment" if fragment else "page",
+            request.full_path,
+        ]
+    )
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def visitor_part(name: str) -> Markup:
+    """In a template: the per-visitor part `name`, filled in for each response."""
+    g.visitor_parts = True
+    return Markup(PLACEHOLDER.format(name=escape(name)))  # noqa: S704  (escaped)
+
+
+def serve_from_cache() -> Response | None:
+    if not _cacheable():
+        return None
+    epoch = current_epoch(utcnow())
+    key = g.page_cache_key = _key(epoch)
+    g.page_cache_epoch = epoch
+    etag = key[:32]
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        g.page_cache_hit = True
+        return response
+    kept = page_cache.get(key)
+    if kept is None:
+        return None
+    g.page_cache_hit = True
+    response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
+    response.vary.update(kept["vary"])
+    if not kept["personal"]:
+        response.set_etag(etag)
+    return response
+
+
+def keep_and_fill(response: Response) -> Response:
+    """Keep a freshly built cacheable page; fill per-visitor parts of any page."""
+    key = g.get("page_cache_key")
+    if key and not g.get("page_cache_hit") and response.status_code == 200:
+        personal = bool(g.get("visitor_parts"))
+        until: datetime = g.page_cache_epoch.until
+        seconds = max(1, int((until - utcnow()).total_seconds()) + 1)
+        page_cache.set(
+            key,
+            {
+                "body": response.get_data(),
+                "status": response.status_code,
+                "mimetype": response.mimetype,
+                "vary": sorted(response.vary),
+                "personal": personal,
+            },
+            timeout=seconds,
+        )
+        if not personal:
+            response.set_etag(key[:32])
+    if key and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = "no-cache"  # revalidate: 304 costs one query
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        body = response.get_data(as_text=True)
+        if "<!--sunshine-visitor:" in body:
+            for name, render in visitor_parts.contributions():
+                body = body.replace(PLACEHOLDER.format(name=name), str(render()))
+            response.set_data(body)
+            response.headers.pop("ETag", None)
+            response.headers["Cache-Control"] = "private, no-store"
+    if key:
+        response.vary.update(("Cookie", "HX-Request"))
+    return response
+
+
+def register(app: Flask) -> None:
+    config = {
+        "CACHE_KEY_PREFIX": app.config.get("PAGE_CACHE_KEY_PREFIX", "sunshine-page:"),
+        "CACHE_DEFAULT_TIMEOUT": int(LONGEST.total_seconds()),
+    }
+    if app.config.get("REDIS_URL"):
+        config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
+    else:
+        config |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    page_cache.init_app(app, config=config)
+    app.extensions["sunshine.build_id"] = _build_id(app)
+    app.before_request(serve_from_cache)
+    app.after_request(keep_and_fill)
+    app.jinja_env.globals["visitor_part"] = visitor_part

@@ -11,7 +11,8 @@ from core.accounts.models import Role, User
 from core.runner import run_command
 from engagement.consultations.demo import load_consultations_demo
 from extensions import db
-from meetings.demo import load_meetings_demo
+from meetings.demo import DemoClock, load_meetings_demo
+from meetings.demo.content import OFFICE_SETUP_DAY
 
 # Demo accounts exist only in demo data; a real office creates its own with `flask users`.
 DEMO_STAFF = (
@@ -23,17 +24,21 @@ DEMO_STAFF = (
 
 
 def load_demo() -> bool:
-    """Load the demo data into an empty database. Returns False when data already exists."""
+    """Load the demo data into an empty database. Returns False when data already exists.
+
+    The data tells a year of the office's work up to now: every step is dated when the
+    story says it happened (`DemoClock`), not when the demo was loaded."""
     if db.session.scalar(select(func.count(User.id))):
         return False
-    staff = {
-        username: staff_operations.create_user(
-            username=username, display_name=name, role=role, password=password, actor=None
-        )
-        for username, name, role, password in DEMO_STAFF
-    }
-    load_meetings_demo(staff)
-    load_consultations_demo(staff)
+    clock = DemoClock()
+    staff = {}
+    for minute, (username, name, role, password) in enumerate(DEMO_STAFF):
+        with clock.at(clock.office_day(OFFICE_SETUP_DAY, 9, minute)):
+            staff[username] = staff_operations.create_user(
+                username=username, display_name=name, role=role, password=password, actor=None
+            )
+    load_meetings_demo(staff, clock)
+    load_consultations_demo(staff, clock)
     return True
 
 

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import inspect as sa_inspect
+
 from core.accounts.models import User
+from core.audit import AuditEntry
+from core.clock import UTCDateTime, utcnow
 from core.review import ReviewState
+from engagement.consultations.demo import DEMO_CONSULTATIONS
+from engagement.consultations.models import (
+    Channel,
+    Comment,
+    CommentStatus,
+    Consultation,
+    ConsultationState,
+    Disposition,
+)
+from engagement.demo import load_demo
 from extensions import db
-from meetings.models import Body, BodyLevel, Meeting
+from meetings.models import Body, BodyLevel, ChangeKind, LiveUpdate, Meeting, MeetingChange
 
 
 def test_demo_loads_once_with_four_bodies_on_three_levels(app):
@@ -49,3 +69,224 @@ def test_demo_is_refused_in_production(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+# The story the demo tells: what residents wrote fits what they were asked about, and every
+# time reads as the day it happened, whenever the demo is loaded.
+
+# Steps that happened are dated before the load; these columns say when something is
+# scheduled, and may lie ahead.
+SCHEDULED = {
+    ("Meeting", "starts_at"),
+    ("Meeting", "ends_at"),
+    ("Meeting", "original_starts_at"),
+    ("MeetingChange", "old_starts_at"),
+    ("MeetingChange", "new_starts_at"),
+    ("MeetingChange", "new_ends_at"),
+    ("Consultation", "opens_at"),
+    ("Consultation", "closes_at"),
+    ("Consultation", "original_closes_at"),
+}
+# The time an audit row keeps for an action, read on the row it is about.
+AUDITED_AT = {
+    "staff.create": "created_at",
+    "meeting.create": "created_at",
+    "agenda.add": "created_at",
+    "meeting_change.propose": "created_at",
+    "consultation.create": "created_at",
+    "review.submit": "submitted_at",
+    "review.approve": "published_at",
+    "live.post": "posted_at",
+    "comment.receive": "received_at",
+    "comment.publish": "moderated_at",
+    "comment.reject": "moderated_at",
+}
+MINUTE = timedelta(minutes=1)
+
+
+@dataclass
+class Loaded:
+    """When the demo was loaded: between `started` and `finished`."""
+
+    started: datetime
+    finished: datetime
+
+    def near(self, moment: datetime) -> bool:
+        return self.started - MINUTE <= moment <= self.finished + MINUTE
+
+
+def load_at(moment: str | None) -> Loaded:
+    with freeze_time(moment) if moment else nullcontext():
+        started = utcnow()
+        load_demo()
+        db.session.commit()
+        finished = utcnow()
+    return Loaded(started, finished)
+
+
+@pytest.fixture
+def loaded(app) -> Loaded:
+    return load_at(None)
+
+
+# The real clock (as `make run` loads it), and five minutes into a new year in the office,
+# when nothing of the day has happened yet.
+@pytest.fixture(params=[None, "2026-12-31T16:05:00+00:00"], ids=["now", "new-year"])
+def loaded_any_time(app, request) -> Loaded:
+    return load_at(request.param)
+
+
+def all_of(model: type) -> list:
+    return db.session.scalars(db.select(model).order_by(model.id)).all()
+
+
+def time_columns(model: type) -> list[str]:
+    return [
+        attribute.key
+        for attribute in sa_inspect(model).column_attrs
+        if isinstance(attribute.columns[0].type, UTCDateTime)
+    ]
+
+
+def test_every_comment_is_about_its_own_consultation_and_no_other(app, loaded):
+    themes = {demo.title: demo.theme for demo in DEMO_CONSULTATIONS}
+    consultations = all_of(Consultation)
+    assert sorted(c.title for c in consultations) == sorted(themes)
+    for consultation in consultations:
+        own = themes[consultation.title]
+        others = [
+            word for title, theme in themes.items() if title != consultation.title for word in theme
+        ]
+        # The words declared are the subject's: its title and its agenda item's use them.
+        assert any(word in consultation.title for word in own), consultation.title
+        assert any(word in consultation.agenda_item.title for word in own), consultation.title
+        office_texts = [consultation.draft_text, consultation.explanation]
+        if consultation.feedback:
+            office_texts.append(consultation.feedback.summary)
+        comments = db.session.scalars(
+            db.select(Comment).where(Comment.consultation_id == consultation.id)
+        ).all()
+        assert len(comments) >= 5
+        for comment in comments:
+            assert any(word in comment.body for word in own), comment.body
+            office_texts += [comment.reply, comment.disposition_reason, comment.rejection_reason]
+        for text in [comment.body for comment in comments] + office_texts:
+            mentioned = [word for word in others if text and word in text]
+            assert mentioned == [], (consultation.title, text)
+
+
+def test_comments_read_like_residents_wrote_them(app, loaded):
+    comments = all_of(Comment)
+    assert len({comment.body for comment in comments}) == len(comments)
+    lengths = sorted(len(comment.body) for comment in comments)
+    assert lengths[0] < 30 and lengths[-1] > 80
+    assert any(not comment.show_name for comment in comments)
+    assert any(comment.community and comment.show_name for comment in comments)
+    assert {comment.channel for comment in comments} == set(Channel)
+    rejected = [c for c in comments if c.status == CommentStatus.REJECTED]
+    assert rejected and all(comment.rejection_reason for comment in rejected)
+    decided = [c for c in comments if c.consultation.feedback and c.consultation.feedback.is_public]
+    assert {c.disposition for c in decided if c.status == CommentStatus.PUBLISHED} == set(
+        Disposition
+    )
+
+
+def test_nothing_that_happened_is_dated_at_the_load_or_after_it(app, loaded_any_time):
+    for mapper in db.Model.registry.mappers:
+        model = mapper.class_
+        if model.__name__ == "PublicState":  # the site's own bookkeeping: changed by the load
+            continue
+        for key in time_columns(model):
+            for row in all_of(model):
+                moment = getattr(row, key)
+                if moment is None:
+                    continue
+                where = f"{model.__name__}.{key} of {row.id}"
+                assert not loaded_any_time.near(moment), where
+                if (model.__name__, key) not in SCHEDULED:
+                    assert moment < loaded_any_time.started, where
+
+
+def test_meetings_are_announced_days_ahead_and_concluded_soon_after_they_end(app, loaded_any_time):
+    meetings = all_of(Meeting)
+    concluded = [meeting for meeting in meetings if meeting.concluded_at]
+    assert len(concluded) >= 5
+    for meeting in meetings:
+        if meeting.submitted_at:
+            assert meeting.created_at <= meeting.submitted_at, meeting.title
+        if not meeting.is_announced:
+            continue
+        starts = meeting.original_starts_at or meeting.starts_at
+        assert meeting.submitted_at <= meeting.published_at <= starts - timedelta(days=1)
+        for item in meeting.public_agenda:
+            assert meeting.created_at <= item.created_at <= item.published_at < starts
+    for meeting in concluded:
+        assert meeting.ends_at < meeting.concluded_at < meeting.ends_at + timedelta(hours=6)
+        assert meeting.concluded_at < loaded_any_time.started - timedelta(hours=1)
+    for change in all_of(MeetingChange):
+        meeting = change.meeting
+        assert meeting.published_at <= change.created_at <= change.submitted_at
+        assert change.submitted_at <= change.published_at, meeting.title
+        if change.kind == ChangeKind.CONCLUDE:
+            assert meeting.starts_at <= change.created_at
+            assert change.published_at == meeting.concluded_at
+        if change.kind == ChangeKind.CANCEL:
+            assert change.published_at == meeting.cancelled_at < meeting.starts_at
+    updates = all_of(LiveUpdate)
+    assert updates
+    for update in updates:
+        meeting = update.meeting
+        assert meeting.starts_at - timedelta(minutes=30) <= update.posted_at
+        assert update.posted_at <= (meeting.concluded_at or meeting.ends_at)
+
+
+def test_consultations_run_after_the_announcement_and_report_before_the_meeting(
+    app, loaded_any_time
+):
+    states = set()
+    for consultation in all_of(Consultation):
+        meeting = consultation.agenda_item.meeting
+        assert meeting.published_at <= consultation.created_at <= consultation.submitted_at
+        assert consultation.submitted_at <= consultation.published_at <= consultation.opens_at
+        assert consultation.opens_at < consultation.closes_at < meeting.starts_at
+        feedback = consultation.feedback
+        if feedback is not None and feedback.submitted_at:
+            assert consultation.closes_at <= feedback.submitted_at < meeting.starts_at
+        if feedback is not None and feedback.published_at:
+            assert feedback.submitted_at <= feedback.published_at < meeting.starts_at
+        states.add(consultation.state_at(loaded_any_time.finished))
+    assert {ConsultationState.OPEN, ConsultationState.FEEDBACK_PUBLISHED} <= states
+
+
+def test_comments_arrive_in_the_period_and_are_handled_before_the_report(app, loaded_any_time):
+    comments = all_of(Comment)
+    assert comments
+    for comment in comments:
+        consultation = comment.consultation
+        assert consultation.opens_at <= comment.received_at < consultation.closes_at
+        if comment.moderated_at:
+            assert comment.received_at < comment.moderated_at
+        if comment.replied_at:
+            assert comment.moderated_at <= comment.replied_at
+        feedback = consultation.feedback
+        if feedback is not None and feedback.submitted_at:
+            assert comment.moderated_at <= feedback.submitted_at
+            assert comment.replied_at is None or comment.replied_at <= feedback.submitted_at
+    # Receipt numbers are handed out in the order comments arrive.
+    by_arrival = sorted(comments, key=lambda comment: comment.received_at)
+    assert [comment.id for comment in by_arrival] == sorted(comment.id for comment in comments)
+
+
+def test_audit_rows_are_dated_with_the_steps_they_record(app, loaded_any_time):
+    models = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
+    checked = 0
+    for entry in all_of(AuditEntry):
+        subject = db.session.get(models[entry.subject_type], entry.subject_id)
+        if entry.action in AUDITED_AT:
+            assert entry.at == getattr(subject, AUDITED_AT[entry.action]), entry.action
+            checked += 1
+        elif entry.action == "comment.answer":
+            assert subject.moderated_at <= entry.at
+        elif entry.action == "comment.enter":
+            assert subject.received_at <= entry.at
+    assert checked > 100

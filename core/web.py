@@ -28,6 +28,7 @@ from flask import (
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from sqlalchemy import text
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
@@ -91,6 +92,49 @@ class PathWithoutNul(PathConverter):
     regex = "[^\x00]*?"
 
 
+# What the office writes (titles, agendas, comments, names) is Chinese whatever language
+# the reader chose; in the English interface it is marked so (WCAG 3.1.2), for speech and
+# for the right Chinese glyphs.
+CONTENT_LANG = HTML_LANG["zh"]
+
+
+def current_language() -> str:
+    locale = str(get_locale() or "zh")
+    return "en" if locale.startswith("en") else "zh"
+
+
+def content_lang_attribute() -> Markup:
+    """` lang="zh-Hans"` for an element that holds what the office wrote, when the
+    interface is in another language; nothing otherwise."""
+    if current_language() == "zh":
+        return Markup("")
+    return Markup(' lang="{}"').format(CONTENT_LANG)
+
+
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def content(text: object) -> object:
+    """What the office wrote, inside a sentence of the interface: marked as Chinese when
+    it is (it holds Chinese characters) and the interface is in another language."""
+    if current_language() == "zh" or not CHINESE.search(str(text or "")):
+        return text
+    return Markup('<span lang="{}">{}</span>').format(CONTENT_LANG, text)
+
+
+def with_content(message: str, **values: object) -> Markup:
+    """A translated sentence whose placeholders are left to fill (`_("… %(title)s …")`),
+    filled with what the office wrote, each part marked with its language (`content`)."""
+    return escape(message) % {name: content(value) for name, value in values.items()}
+
+
+def content_choice(value: object, label: str) -> tuple[object, str, dict[str, str]]:
+    """A select's choice whose label the office wrote (an option holds text only, so it
+    carries the language itself)."""
+    marked = current_language() != "zh" and CHINESE.search(label)
+    return (value, label, {"lang": CONTENT_LANG} if marked else {})
+
+
 def select_locale() -> str:
     if not has_request_context():
         return "zh"
@@ -99,18 +143,23 @@ def select_locale() -> str:
 
 
 def is_fragment_request() -> bool:
-    """htmx asked for a piece of a page (a boosted request wants the whole page)."""
+    """htmx asked for a piece of a page. A boosted request wants the whole page, and so
+    does htmx restoring a page from history that it no longer holds (after Back)."""
     return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
     )
 
 
 def render_page(
     template: str, fragment: str | None = None, status: int = 200, **context: Any
 ) -> Response:
-    """Render the whole page, or only `fragment` when htmx asked for it."""
-    name = fragment if fragment and is_fragment_request() else template
-    response = make_response(render_template(name, **context), status)
+    """Render the whole page, or only `fragment` when htmx asked for it; a fragment knows
+    it is swapped in (`swapped`), to say what changed out of band and where focus goes."""
+    swapped = bool(fragment) and is_fragment_request()
+    name = fragment if swapped else template
+    response = make_response(render_template(name, swapped=swapped, **context), status)
     response.vary.add("HX-Request")
     return response
 
@@ -152,6 +201,12 @@ def office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> s
 def office_iso(moment: datetime | None) -> str | None:
     """ISO 8601 with the office's offset, for `<time datetime>` and the API."""
     return to_office_time(moment).isoformat() if moment else None
+
+
+def datetime_attribute(moment: datetime | None) -> str | None:
+    """A moment for `<time datetime>`: office time to the second, as HTML allows (the API's
+    `office_iso` keeps microseconds)."""
+    return to_office_time(moment).isoformat(timespec="seconds") if moment else None
 
 
 def time_left(remaining: timedelta) -> str:
@@ -324,17 +379,19 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.add_template_filter(office_time)
-    app.add_template_filter(office_iso)
+    app.add_template_filter(datetime_attribute)
     app.add_template_filter(filesize)
     app.add_template_filter(time_left)
     app.add_template_filter(render_markdown, name="markdown")
 
+    app.add_template_filter(content)
+
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        locale = str(get_locale() or "zh")
-        language = "en" if locale.startswith("en") else "zh"
+        language = current_language()
         return {
             "languages": LANGUAGES,
             "current_language": language,
             "html_lang": HTML_LANG[language],
+            "content_lang": content_lang_attribute(),
         }

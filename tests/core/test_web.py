@@ -78,7 +78,7 @@ def test_htmx_is_vendored_and_configured_for_a_strict_csp(client):
     config = json.loads(html.find("meta", {"name": "htmx-config"})["content"])
     assert config["allowEval"] is False
     assert config["includeIndicatorStyles"] is False
-    assert "X-CSRFToken" in json.loads(html.body["hx-headers"])
+    assert "X-CSRFToken" in json.loads(html.body["data-hx-headers"])
 
 
 def test_every_page_has_skip_link_landmarks_and_one_h1(client):
@@ -203,7 +203,7 @@ class TestCSRF:
 
     def test_htmx_requests_send_the_token_as_a_header(self, client):
         page = BeautifulSoup(client.get("/").data, "html.parser")
-        headers = page.body["hx-headers"]
+        headers = page.body["data-hx-headers"]
         token = re.search(r'"X-CSRFToken": "([^"]+)"', headers).group(1)
         response = client.post(
             "/language",

@@ -59,7 +59,7 @@ def post_live_update(
         after={
             "text": update.text,
             "agenda_item_id": update.agenda_item_id,
-            **({"image_alt": update.image_alt} if update.image_name else {}),
+            "image_alt": update.image_alt,
         },
     )
     return update

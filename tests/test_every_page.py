@@ -60,7 +60,7 @@ ROLES = (None, Role.ADMIN, Role.EDITOR, Role.REVIEWER)  # None: a resident
 PUBLIC_STARTS = ["/", "/meetings/", "/consultations/", "/login", "/meetings/999999"]
 STAFF_STARTS = ["/admin/"]
 # Addresses of one shape visited per role: enough to meet each state the data has.
-PER_SHAPE = {None: 8, Role.ADMIN: 6, Role.EDITOR: 3, Role.REVIEWER: 3}
+PER_SHAPE = {None: 6, Role.ADMIN: 4, Role.EDITOR: 2, Role.REVIEWER: 2}
 NOT_PAGES = re.compile(
     r"^/(api|static|documents|consultation-documents|live-images|admin/documents)/"
     r"|\.(csv|ics|json)$"

@@ -14,8 +14,7 @@ from core import review
 from core.accounts.models import Role
 from core.clock import utcnow
 from extensions import db
-from meetings.models import LiveUpdate
-from meetings.models import AgendaDocument, MeetingChange
+from meetings.models import AgendaDocument, LiveUpdate, MeetingChange
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 DOCX = b"PK\x03\x04" + b"\x00" * 64

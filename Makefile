@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test lint format translations messages-update db-upgrade bench clean
+.PHONY: run test lint format translations messages-update db-upgrade bench clean instruments
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,17 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.installed-test translations lint
+# The instruments the suite measures every page with (package.json): axe-core and the Nu
+# HTML Checker. Without npm the suite still runs and skips those checks, saying why.
+instruments: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm not found: the accessibility and HTML checks of the suite will be skipped"; \
+	fi
+
+test: $(VENV)/.installed-test translations lint instruments
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # After adding or changing user-visible strings: extract them, then translate in the .po.
@@ -53,4 +63,4 @@ bench: $(VENV)/.installed-test translations
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import load_config
-from core.web import accept_input_without_nul
+from core.input import accept_input_without_nul
 from extensions import compress, csrf, db, limiter, migrate, prepare_engine
 
 

@@ -110,7 +110,7 @@ class Page(ApiModel, Generic[T]):
         )
 
 
-# Every error under /api/ has this shape; `core.web.render_error` writes it.
+# Every error under /api/ has this shape; `core.errors.render_error` writes it.
 class Error(ApiModel):
     """An error: the HTTP status and a message in the reader's language."""
 

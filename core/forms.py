@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import HiddenInput
 
 from core.accounts.recovery import kept_formdata
 from core.clock import office_zone, to_office_time
@@ -90,6 +91,14 @@ class BaseForm(FlaskForm):
             kept = kept_formdata({field.name for field in self})
             if kept is not None:
                 self.process(formdata=kept)
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The form's hidden fields (`fields`, by field or name, or all), without ids: a page
+        with two forms would otherwise repeat `id="csrf_token"`, and no label points at a
+        hidden field."""
+        chosen = (getattr(self, f, None) if isinstance(f, str) else f for f in fields or self)
+        hidden = [f for f in chosen if f is not None and isinstance(f.widget, HiddenInput)]
+        return Markup("\n").join(f(id=False) for f in hidden)
 
 
 def public_reason() -> TextAreaField:

@@ -1,4 +1,5 @@
-"""The web layer every page shares: layout helpers, language, security headers, errors.
+"""The web layer every page shares: layout helpers, language, security headers, health.
+Error pages are in `core.errors`; what every input may hold in `core.input`.
 
 Both packages render through `render_page`, so the htmx fragment-or-page decision and
 the `Vary` header are made in one place.
@@ -7,15 +8,13 @@ the `Vary` header are made in one place.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
-    Request,
     Response,
     abort,
     current_app,
@@ -29,13 +28,11 @@ from flask import (
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from sqlalchemy import text
-from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import PathConverter, UnicodeConverter
 
 from core.clock import to_office_time
-from core.files import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES
 from core.markdown import render_markdown
 from extensions import babel, csrf, db
 
@@ -61,35 +58,44 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class InputWithoutNul(ImmutableMultiDict):
-    """Query strings and form fields without NUL characters: PostgreSQL text cannot hold
-    one and SQLite would store it, so every input is treated alike before any code sees it."""
-
-    def __init__(self, mapping: Any = None) -> None:
-        if mapping is not None:
-            mapping = [
-                (key.replace("\x00", ""), value.replace("\x00", ""))
-                if isinstance(value, str)
-                else (key, value)
-                for key, value in iter_multi_items(mapping)
-            ]
-        super().__init__(mapping)
+CONTENT_LANG = HTML_LANG["zh"]
 
 
-class SunshineRequest(Request):
-    parameter_storage_class = InputWithoutNul
+def current_language() -> str:
+    locale = str(get_locale() or "zh")
+    return "en" if locale.startswith("en") else "zh"
 
 
-class SegmentWithoutNul(UnicodeConverter):
-    """A path segment never matches with a NUL in it: such an address is simply not found."""
+def content_lang_attribute() -> Markup:
+    """` lang="zh-Hans"` for an element that holds what the office wrote, when the
+    interface is in another language; nothing otherwise."""
+    if current_language() == "zh":
+        return Markup("")
+    return Markup(' lang="{}"').format(CONTENT_LANG)
 
-    def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002  (werkzeug's name)
-        super().__init__(map, *args, **kwargs)
-        self.regex = self.regex.replace("[^/]", "[^/\x00]")
+
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-class PathWithoutNul(PathConverter):
-    regex = "[^\x00]*?"
+def content(text: object) -> object:
+    """What the office wrote, inside a sentence of the interface: marked as Chinese when
+    it is (it holds Chinese characters) and the interface is in another language."""
+    if current_language() == "zh" or not CHINESE.search(str(text or "")):
+        return text
+    return Markup('<span lang="{}">{}</span>').format(CONTENT_LANG, text)
+
+
+def with_content(message: str, **values: object) -> Markup:
+    """A translated sentence whose placeholders are left to fill (`_("… %(title)s …")`),
+    filled with what the office wrote, each part marked with its language (`content`)."""
+    return escape(message) % {name: content(value) for name, value in values.items()}
+
+
+def content_choice(value: object, label: str) -> tuple[object, str, dict[str, str]]:
+    """A select's choice whose label the office wrote (an option holds text only, so it
+    carries the language itself)."""
+    marked = current_language() != "zh" and CHINESE.search(label)
+    return (value, label, {"lang": CONTENT_LANG} if marked else {})
 
 
 def select_locale() -> str:
@@ -100,18 +106,23 @@ def select_locale() -> str:
 
 
 def is_fragment_request() -> bool:
-    """htmx asked for a piece of a page (a boosted request wants the whole page)."""
+    """htmx asked for a piece of a page. A boosted request wants the whole page, and so
+    does htmx restoring a page from history that it no longer holds (after Back)."""
     return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
     )
 
 
 def render_page(
     template: str, fragment: str | None = None, status: int = 200, **context: Any
 ) -> Response:
-    """Render the whole page, or only `fragment` when htmx asked for it."""
-    name = fragment if fragment and is_fragment_request() else template
-    response = make_response(render_template(name, **context), status)
+    """Render the whole page, or only `fragment` when htmx asked for it; a fragment knows
+    it is swapped in (`swapped`), to say what changed out of band and where focus goes."""
+    swapped = bool(fragment) and is_fragment_request()
+    name = fragment if swapped else template
+    response = make_response(render_template(name, swapped=swapped, **context), status)
     response.vary.add("HX-Request")
     return response
 
@@ -155,6 +166,12 @@ def office_iso(moment: datetime | None) -> str | None:
     return to_office_time(moment).isoformat() if moment else None
 
 
+def datetime_attribute(moment: datetime | None) -> str | None:
+    """A moment for `<time datetime>`: office time to the second, as HTML allows (the API's
+    `office_iso` keeps microseconds)."""
+    return to_office_time(moment).isoformat(timespec="seconds") if moment else None
+
+
 def time_left(remaining: timedelta) -> str:
     """A duration in words, e.g. 12 days 3 hours, for comment periods."""
     seconds = max(int(remaining.total_seconds()), 0)
@@ -188,98 +205,6 @@ def set_security_headers(response: Response) -> Response:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-ERROR_TITLES = {
-    400: lambda: _("The request could not be understood"),
-    403: lambda: _("You do not have access to this page"),
-    404: lambda: _("Page not found"),
-    405: lambda: _("This action is not available here"),
-    413: lambda: _("The upload is too large"),
-    422: lambda: _("Some of what was sent could not be accepted"),
-    429: lambda: _("Too many requests"),
-    500: lambda: _("Something went wrong on our side"),
-}
-
-ERROR_ADVICE = {
-    400: lambda: _("Go back, reload the page and try again."),
-    403: lambda: _("If you think you should have access, ask an administrator."),
-    404: lambda: _("The address may be mistyped, or the page has moved."),
-    405: lambda: _("Go back and use the buttons on the page."),
-    413: lambda: _(
-        "Documents can be at most %(document)d MB and images %(image)d MB. Go back to the "
-        "form, choose a smaller file and send it again.",
-        document=MAX_DOCUMENT_BYTES // 2**20,
-        image=MAX_IMAGE_BYTES // 2**20,
-    ),
-    422: lambda: _("Go back, correct the form and send it again."),
-    429: lambda: _("Please wait a few minutes before trying again."),
-    500: lambda: _("The problem has been logged. Please try again in a few minutes."),
-}
-
-
-def render_error(code: int, detail: str | None = None) -> Response:
-    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
-        response = jsonify(error=code, message=str(ERROR_TITLES[code]()))
-        response.status_code = code
-        return response
-    response = make_response(
-        render_template(
-            "errors/error.html",
-            code=code,
-            title=ERROR_TITLES[code](),
-            advice=detail or ERROR_ADVICE[code](),
-            back=came_from(),
-        ),
-        code,
-    )
-    return response
-
-
-def came_from() -> str | None:
-    """The page on this site the request was sent from (a form), to lead the person back."""
-    parts = urlsplit(request.referrer or "")
-    if parts.netloc != request.host or parts.path == request.path:
-        return None
-    return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""), "") or None
-
-
-def handle_http_error(error: HTTPException) -> Response | HTTPException:
-    code = error.code or 500
-    if error.response is not None:  # the raiser built its own page (e.g. the login throttle)
-        return error.response
-    if code not in ERROR_TITLES:
-        return error
-    if code == 500:
-        db.session.rollback()
-    return render_error(code)
-
-
-RECOVERY_ATTRIBUTE = "recover_expired_form"
-V = TypeVar("V", bound=Callable[..., Any])
-
-
-def recovers_expired_form(recover: Callable[[], Response | None]) -> Callable[[V], V]:
-    """Mark a view whose senders must never lose their text (a resident's comment after a
-    phone restart): when its form token has expired, `recover` shows the form again with
-    what was typed instead of the generic error page."""
-
-    def mark(view: V) -> V:
-        setattr(view, RECOVERY_ATTRIBUTE, recover)
-        return view
-
-    return mark
-
-
-def handle_csrf_error(error: CSRFError) -> Response:
-    view = current_app.view_functions.get(request.endpoint or "")
-    recover = getattr(view, RECOVERY_ATTRIBUTE, None)
-    recovered = recover() if recover is not None else None
-    if recovered is not None:
-        return recovered
-    return render_error(
-        400, _("The form had expired or was sent from elsewhere. Reload the page and try again.")
-    )
 
 
 @bp.get("/healthz")
@@ -324,32 +249,28 @@ def choose_language() -> Response:
     return response
 
 
-def accept_input_without_nul(app: Flask) -> None:
-    """Before any route is added: requests and path segments cannot carry NUL characters."""
-    app.request_class = SunshineRequest
-    app.url_map.converters.update(
-        default=SegmentWithoutNul, string=SegmentWithoutNul, path=PathWithoutNul
-    )
-
-
 def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.after_request(set_security_headers)
+    from core.errors import handle_csrf_error, handle_http_error
+
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.add_template_filter(office_time)
-    app.add_template_filter(office_iso)
+    app.add_template_filter(datetime_attribute)
     app.add_template_filter(filesize)
     app.add_template_filter(time_left)
     app.add_template_filter(render_markdown, name="markdown")
 
+    app.add_template_filter(content)
+
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        locale = str(get_locale() or "zh")
-        language = "en" if locale.startswith("en") else "zh"
+        language = current_language()
         return {
             "languages": LANGUAGES,
             "current_language": language,
             "html_lang": HTML_LANG[language],
+            "content_lang": content_lang_attribute(),
         }

@@ -114,6 +114,7 @@ VOCABULARY = AuditVocabulary(
         "new_ends_at": AuditField(_l("New end"), office_time_value),
         # live updates
         "text": AuditField(_l("Text")),
+        "image_alt": AuditField(_l("Description of the photo")),
         "withdrawn": AuditField(_l("Withdrawn"), yes_no),
     },
 )

@@ -51,7 +51,7 @@ class MeetingForm(BaseForm):
     body_id = SelectField(_l("Organising body"), coerce=int)
     title = StringField(
         _l("Title"),
-        description=_l("For example: 2026年第19次区政府常务会议"),
+        description=_l("For example: the 19th executive meeting of the district in 2026"),
         validators=[DataRequired(_l("Enter the meeting's title.")), Length(max=200)],
     )
     session_number = IntegerField(
@@ -110,7 +110,7 @@ class AgendaItemForm(BaseForm):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
     sponsor = StringField(_l("Sponsoring department"), validators=[Optional(), Length(max=200)])
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=100)])
-    is_major_decision = BooleanField(_l("Major decision (重大行政决策)"))
+    is_major_decision = BooleanField(_l("Major decision"))
     visibility = RadioField(
         _l("Visibility"),
         choices=lambda: [(v.value, v.label) for v in Visibility],
@@ -119,7 +119,8 @@ class AgendaItemForm(BaseForm):
     withheld_basis = TextAreaField(
         _l("Legal basis for withholding"),
         description=_l(
-            "Shown to the public in place of the item, e.g. 《政府信息公开条例》第十四条."
+            "Shown to the public in place of the item, e.g. Article 14 of the Regulations on "
+            "the Disclosure of Government Information."
         ),
         validators=[Length(max=1000)],
     )
@@ -179,6 +180,19 @@ class LiveUpdateForm(BaseForm):
     )
     agenda_item_id = SelectField(_l("About agenda item (optional)"), coerce=int, default=0)
     image = FileField(_l("Image (optional)"), description=_l("PNG or JPEG, up to 5 MB."))
+    image_alt = TextAreaField(
+        _l("What the image shows (required with an image)"),
+        description=_l(
+            "Read out to people who cannot see the image, e.g. “The district head speaks; "
+            "resident representatives listen in the front row.”"
+        ),
+        validators=[Length(max=300)],
+        render_kw={"rows": 2},
+    )
+
+    def validate_image_alt(self, field: TextAreaField) -> None:
+        if self.image.data and not (field.data or "").strip():
+            raise ValidationError(_l("Describe what the image shows."))
 
 
 class LiveCorrectionForm(BaseForm):

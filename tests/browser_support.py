@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -127,9 +128,10 @@ def browser_fixture() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(name="live_server")
-def live_server_fixture(app: Flask) -> Iterator[str]:
-    """The app on a free port; each request gets its own application context."""
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a free port until the block ends; each request gets its own application
+    context. Yields the address."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -141,6 +143,13 @@ def live_server_fixture(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(name="live_server")
+def live_server_fixture(app: Flask) -> Iterator[str]:
+    """The app on a free port; each request gets its own application context."""
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture(name="new_page")

@@ -31,3 +31,15 @@ def test_only_the_runner_and_the_outbox_commit():
         if re.search(r"\bsession\.commit\(", path.read_text(encoding="utf-8"))
     }
     assert commits == {"core/runner.py", "core/outbox/models.py"}
+
+
+def test_templates_write_htmx_as_valid_data_attributes():
+    """htmx reads `data-hx-*` too; a bare `hx-*` attribute is not valid HTML."""
+    bare = re.compile(r"(?<![\w-])hx-[a-z-]+\s*=")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    ]
+    assert not found, found

@@ -15,8 +15,21 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class LoginForm(BaseForm):
-    username = StringField(_l("User name"), validators=[DataRequired(_l("Enter your user name."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    username = StringField(
+        _l("User name"),
+        validators=[DataRequired(_l("Enter your user name."))],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+# The account pages hold another person's details: the browser offers none of the
+# administrator's own (autocomplete off), and a password it may remember as new.
+SOMEONE_ELSES = {"autocomplete": "off"}
 
 
 # Made before the other account fields: WTForms orders fields by when they were made, and
@@ -29,6 +42,7 @@ USERNAME = StringField(
         Length(min=2, max=64),
         Regexp(r"^[a-z0-9._-]+$", message=_l("Use lower-case letters, digits, . _ - only.")),
     ],
+    render_kw=SOMEONE_ELSES,
 )
 
 
@@ -36,10 +50,12 @@ class StaffDetailsForm(BaseForm):
     display_name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter the person's name.")), Length(max=100)],
+        render_kw=SOMEONE_ELSES,
     )
     email = EmailField(
         _l("Email (optional)"),
         validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+        render_kw=SOMEONE_ELSES,
     )
     role = SelectField(_l("Role"), choices=role_choices)
 
@@ -57,10 +73,12 @@ class PasswordFields:
                 ),
             ),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 

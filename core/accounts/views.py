@@ -16,7 +16,7 @@ from core.accounts.access import permission_required
 from core.accounts.forms import LoginForm, PasswordResetForm, StaffCreateForm, StaffDetailsForm
 from core.accounts.models import Permission, Role, User
 from core.runner import attempt, form_status, run_action, run_for_form
-from core.web import render_page, safe_next_url
+from core.web import render_page, safe_next_url, with_content
 from extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -266,8 +266,9 @@ def staff_disable(user_id: int) -> Response:
         return render_page(
             "confirm.html",
             heading=_("Disable an account"),
-            question=_(
-                "Disable the account of %(name)s (%(username)s)?",
+            subject=user.username,
+            question=with_content(
+                _("Disable the account of %(name)s (%(username)s)?"),
                 name=user.display_name,
                 username=user.username,
             ),

@@ -17,6 +17,7 @@ from core.audit.models import AuditEntry
 from core.audit.vocabulary import Vocabulary
 from core.clock import office_zone
 from core.forms import BaseForm, DayField, reasonable_year
+from core.web import content_choice
 from extensions import db
 
 # Each select starts at "any" (the empty value) and refuses what it does not list.
@@ -46,7 +47,7 @@ class AuditFilterForm(BaseForm):
         log holds that no feature labels (an earlier version's), shown as it is."""
         users = db.session.scalars(select(User).order_by(User.username))
         self.actor.choices = [("", _("Anyone"))] + [
-            (str(user.id), f"{user.display_name} ({user.username})") for user in users
+            content_choice(str(user.id), f"{user.display_name} ({user.username})") for user in users
         ]
         # One column each, so each is read from its index alone.
         actions_in_log = set(db.session.scalars(select(AuditEntry.action).distinct()))

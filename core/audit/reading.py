@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 
 from core.audit.models import SYSTEM_ACTOR_NAME, AuditEntry
@@ -26,6 +27,7 @@ from core.audit.vocabulary import (
     plain_value,
     vocabulary,
 )
+from core.web import content, with_content
 from extensions import db
 
 
@@ -122,14 +124,14 @@ def read_entries(entries: Sequence[AuditEntry], words: Vocabulary | None = None)
 def _line(entry: AuditEntry, words: Vocabulary, names: NameBook) -> AuditLine:
     action = words.action_label(entry.action)
     title = (entry.summary or "").strip()
-    record = words.record_label(entry.subject_type)
+    record = escape(words.record_label(entry.subject_type))
     if entry.subject_id is not None:
-        record = f"{record} #{entry.subject_id}"
+        record = record + f" #{entry.subject_id}"
     kind = words.record_types.get(entry.subject_type)
     if kind is not None and kind.detail is not None:
         detail = names.name(kind.detail, entry.subject_id)
         if detail:
-            record = f"{record} · {detail}"
+            record = record + " · " + content(detail)
     changes = []
     for key, old, new in _changed_fields(entry):
         field = words.field(entry.subject_type, key)
@@ -144,7 +146,9 @@ def _line(entry: AuditEntry, words: Vocabulary, names: NameBook) -> AuditLine:
         entry=entry,
         who=_who(entry),
         action=action,
-        summary=_("%(action)s: %(title)s", action=action, title=title) if title else action,
+        summary=with_content(_("%(action)s: %(title)s"), action=action, title=title)
+        if title
+        else action,
         record=record,
         changes=changes,
     )

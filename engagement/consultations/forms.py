@@ -16,6 +16,7 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
@@ -64,19 +65,20 @@ class CommentForm(BaseForm):
         # counter and the message say how much is over instead.
         render_kw={"maxlength": False},
     )
+    # The resident's own details carry their autocomplete purpose (WCAG 1.3.5).
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
         render_kw={"autocomplete": "name"},
     )
     hide_name = BooleanField(_l("Do not show my name with my comment"))
-    phone = StringField(
+    phone = TelField(
         _l("Phone (optional, never public)"),
         validators=[
             Optional(),
             Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Enter a phone number with digits only.")),
         ],
-        render_kw={"autocomplete": "tel", "type": "tel"},
+        render_kw={"autocomplete": "tel"},
     )
     email = EmailField(
         _l("Email (optional, never public)"),
@@ -124,7 +126,7 @@ class ConsultationForm(BaseForm):
         _l("Draft text (Markdown)"), validators=[DataRequired(_l("Enter the draft text."))]
     )
     explanation = TextAreaField(
-        _l("Explanation of the draft (说明, Markdown)"),
+        _l("Explanation of the draft (Markdown)"),
         validators=[DataRequired(_l("Enter the explanation."))],
     )
     other_channels = TextAreaField(
@@ -163,6 +165,9 @@ class ExtendForm(BaseForm):
 
 
 class StaffCommentForm(BaseForm):
+    """A comment that came by letter or phone, typed in by staff: the details are the
+    resident's, not the staff member's own (autocomplete off)."""
+
     channel = SelectField(
         _l("Received by"),
         choices=lambda: [(c.value, c.label) for c in Channel if c != Channel.WEB],
@@ -172,15 +177,21 @@ class StaffCommentForm(BaseForm):
         validators=[DataRequired(_l("Enter when it was received.")), reasonable_year],
     )
     name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter the name.")), Length(max=100)]
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the name.")), Length(max=100)],
+        render_kw={"autocomplete": "off"},
     )
     body = TextAreaField(
         _l("Comment"),
         validators=[DataRequired(_l("Write the comment.")), Length(max=MAX_COMMENT_LENGTH)],
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    phone = TelField(
+        _l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "off"}
+    )
     email = EmailField(
-        _l("Email"), validators=[Optional(), Email(_l("Enter a valid email address."))]
+        _l("Email"),
+        validators=[Optional(), Email(_l("Enter a valid email address."))],
+        render_kw={"autocomplete": "off"},
     )
     community = StringField(_l("Community"), validators=[Optional(), Length(max=100)])
 

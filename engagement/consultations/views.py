@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import utcnow
+from core.errors import recovers_expired_form
 from core.files import send_stored
 from core.qr import qr_svg
 from core.runner import run_for_form
-from core.web import query_int, recovers_expired_form, render_page
+from core.web import query_int, render_page
 from engagement.consultations import operations
 from engagement.consultations.forms import CommentForm
 from engagement.consultations.models import (

@@ -23,6 +23,9 @@ class LiveUpdate(db.Model):
     text: Mapped[str] = mapped_column(String(1000))
     image_name: Mapped[str | None] = mapped_column(String(80))
     image_type: Mapped[str | None] = mapped_column(String(40))
+    # What the photo shows, for people who cannot see it (its alt text). Photos posted
+    # before the desk asked for it have none; the public page then says so in other words.
+    image_alt: Mapped[str | None] = mapped_column(String(300))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,13 +27,15 @@ class BodyLevel(LabelledEnum):
 
 
 class MeetingStatus(LabelledEnum):
-    """What the public sees; derived from the meeting's facts and the clock."""
+    """What the public sees; derived from the meeting's facts and the clock. Each label
+    says what sets it apart: a meeting past its end is "held" only until staff mark it
+    concluded, so the list's filter finds it under one of the two, never both."""
 
     DRAFT = "draft", _l("Not announced")
     ANNOUNCED = "announced", _l("Announced")
     POSTPONED = "postponed", _l("Postponed")
     LIVE = "live", _l("Live now")
-    HELD = "held", _l("Held")
+    HELD = "held", _l("Held, not yet concluded")
     CONCLUDED = "concluded", _l("Concluded")
     CANCELLED = "cancelled", _l("Cancelled")
 

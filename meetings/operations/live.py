@@ -28,6 +28,7 @@ def post_live_update(
     agenda_item: AgendaItem | None,
     image: StoredFile | None,
     actor: User,
+    image_alt: str | None = None,
 ) -> LiveUpdate:
     if meeting.cancelled_at is not None or not meeting.is_announced:
         raise RuleBroken(_("Live updates are for announced meetings that take place."))
@@ -45,6 +46,7 @@ def post_live_update(
         agenda_item=agenda_item,
         image_name=image.stored_name if image else None,
         image_type=image.content_type if image else None,
+        image_alt=(image_alt or "").strip() or None if image else None,
         author_id=actor.id,
     )
     db.session.add(update)
@@ -54,7 +56,11 @@ def post_live_update(
         update,
         actor=actor,
         summary=meeting.title,
-        after={"text": update.text, "agenda_item_id": update.agenda_item_id},
+        after={
+            "text": update.text,
+            "agenda_item_id": update.agenda_item_id,
+            "image_alt": update.image_alt,
+        },
     )
     return update
 

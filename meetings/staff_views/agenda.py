@@ -12,7 +12,7 @@ from core.accounts.access import permission_required
 from core.accounts.models import Permission
 from core.files import send_stored, store_upload
 from core.runner import form_status, run_action, run_for_form
-from core.web import is_fragment_request, render_page
+from core.web import is_fragment_request, render_page, with_content
 from extensions import db
 from meetings import operations
 from meetings.forms import AgendaItemForm, DocumentForm
@@ -95,7 +95,8 @@ def item_delete(item_id: int) -> Response:
         return render_page(
             "confirm.html",
             heading=_("Delete an agenda item"),
-            question=_("Delete “%(title)s” from the draft agenda?", title=item.title),
+            subject=item.title,
+            question=with_content(_("Delete “%(title)s” from the draft agenda?"), title=item.title),
             consequence=_("Its text and documents are deleted; this cannot be undone."),
             action=url_for("meeting_staff.item_delete", item_id=item.id),
             confirm_label=_("Delete the item"),

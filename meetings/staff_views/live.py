@@ -12,7 +12,7 @@ from core.accounts.access import permission_required
 from core.accounts.models import Permission
 from core.files import store_upload
 from core.runner import form_status, run_action, run_for_form
-from core.web import render_page
+from core.web import content_choice, render_page
 from extensions import db
 from meetings import operations
 from meetings.forms import LiveCorrectionForm, LiveUpdateForm
@@ -23,7 +23,8 @@ from meetings.staff_views import bp, meeting_or_404
 def _live_form(meeting: Meeting) -> LiveUpdateForm:
     form = LiveUpdateForm()
     form.agenda_item_id.choices = [(0, _("(none)"))] + [
-        (item.id, f"{index}. {item.title}") for index, item in enumerate(meeting.public_agenda, 1)
+        content_choice(item.id, f"{index}. {item.title}")
+        for index, item in enumerate(meeting.public_agenda, 1)
     ]
     return form
 
@@ -44,7 +45,12 @@ def live_desk(meeting_id: int) -> Response:
             image = form.image.data
             stored = store_upload(image, field="image", images_only=True) if image else None
             return operations.post_live_update(
-                meeting, text=form.text.data, agenda_item=item, image=stored, actor=current_user
+                meeting,
+                text=form.text.data,
+                agenda_item=item,
+                image=stored,
+                image_alt=form.image_alt.data,
+                actor=current_user,
             )
 
         posted = run_for_form(form, post, done=_("Update posted."), then=_desk(meeting.id))

@@ -12,7 +12,7 @@ from core.accounts.access import permission_required
 from core.accounts.models import Permission
 from core.clock import utcnow
 from core.runner import form_status, run_for_form
-from core.web import query_int, render_page
+from core.web import content_choice, query_int, render_page
 from extensions import db
 from meetings import operations
 from meetings.forms import MeetingForm
@@ -21,10 +21,9 @@ from meetings.queries import agenda_notes, meeting_public_page
 from meetings.staff_views import bp, meeting_or_404, meeting_page
 
 
-def _body_choices() -> list[tuple[int, str]]:
-    return [
-        (b.id, b.name) for b in db.session.scalars(select(Body).order_by(Body.level, Body.name))
-    ]
+def _body_choices() -> list[tuple[int, str, dict[str, str]]]:
+    bodies = db.session.scalars(select(Body).order_by(Body.level, Body.name))
+    return [content_choice(body.id, body.name) for body in bodies]
 
 
 def _meeting_fields(form: MeetingForm) -> dict[str, object]:

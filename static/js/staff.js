@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
   let warned = false;
   const token = () => {
     try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+      return JSON.parse(document.body.getAttribute("data-hx-headers") || "{}")["X-CSRFToken"] || "";
     } catch (error) {
       return "";
     }

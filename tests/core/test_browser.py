@@ -26,6 +26,7 @@ from tests.browser_support import (
     staff_account,
 )
 from tests.conftest import TEST_PASSWORD
+from tests.instruments import assert_accessible, assert_focus_kept
 
 # isort: split
 # The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
@@ -165,12 +166,15 @@ def test_audit_log_fits_a_phone_and_filters_in_place(new_page, make_user, artifa
     assert_no_horizontal_overflow(page, "audit log")
 
     # htmx: choosing what happened swaps the entries in place and keeps the address.
+    page.get_by_label("事项", exact=True).focus()  # as a person choosing does
     page.get_by_label("事项", exact=True).select_option(label="新建会议草稿")
     expect(page).to_have_url(re.compile(r"action=meeting\.create"))
     rows = page.locator("#audit-log tbody tr")
     expect(rows.first).to_contain_text("新建会议草稿：")
     what_happened = rows.locator("td:nth-child(3)").all_inner_texts()
     assert all(text.startswith("新建会议草稿：") for text in what_happened)
+    assert_focus_kept(page, "after filtering the audit log")
+    assert_accessible(page, "the audit log after filtering")
 
     # A day outside the years gets its message by the field, in place, still fitting.
     page.get_by_label("起始日期", exact=True).fill("9999-12-31")
@@ -178,6 +182,7 @@ def test_audit_log_fits_a_phone_and_filters_in_place(new_page, make_user, artifa
     expect(page.locator("#audit-log tbody")).to_have_count(0)
     page.screenshot(path=artifacts_dir / f"staff-audit-log-refused-{width}.png", full_page=True)
     assert_no_horizontal_overflow(page, "audit log with a refused day")
+    assert_accessible(page, "the audit log with a refused day")
 
 
 @pytest.mark.browser

@@ -157,9 +157,17 @@ def test_old_audit_sentences_become_titles(tmp_path):
             )
             db.session.add_all([author, body, meeting])
             db.session.flush()
-            update = LiveUpdate(meeting=meeting, text="会议开始。", author_id=author.id)
-            db.session.add(update)
-            db.session.flush()
+            # The table as it was at 0004 (later revisions add columns the model has).
+            update_id = db.session.execute(
+                LiveUpdate.__table__.insert()
+                .values(
+                    meeting_id=meeting.id,
+                    text="会议开始。",
+                    posted_at=utcnow(),
+                    author_id=author.id,
+                )
+                .returning(LiveUpdate.__table__.c.id)
+            ).scalar_one()
             entries = [
                 AuditEntry(actor_name="system", action=action, subject_type="X", summary=old)
                 for action, old, _title, _after in OLD_AUDIT_SENTENCES
@@ -168,7 +176,7 @@ def test_old_audit_sentences_become_titles(tmp_path):
                 actor_name="张敏",
                 action="live.correct",
                 subject_type="LiveUpdate",
-                subject_id=update.id,
+                subject_id=update_id,
                 summary="Corrected a live update",
                 after={"text": "会议开始！"},
             )

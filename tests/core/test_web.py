@@ -208,7 +208,8 @@ class TestCSRF:
         return {"WTF_CSRF_ENABLED": True}
 
     def test_staff_pages_give_htmx_the_token_and_readers_get_none(self, client, make_user):
-        assert not BeautifulSoup(client.get("/").data, "html.parser").body.has_attr("hx-headers")
+        reader_page = BeautifulSoup(client.get("/").data, "html.parser")
+        assert not reader_page.body.has_attr("data-hx-headers")
         assert "session" not in {cookie.key for cookie in client._cookies.values()}
         editor = make_user(Role.EDITOR)
         signin = BeautifulSoup(client.get("/login").data, "html.parser")
@@ -221,7 +222,7 @@ class TestCSRF:
             },
         )
         staff_page = BeautifulSoup(client.get("/admin/").data, "html.parser")
-        token = re.search(r'"X-CSRFToken": "([^"]+)"', staff_page.body["hx-headers"]).group(1)
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', staff_page.body["data-hx-headers"]).group(1)
         headers = {"HX-Request": "true"}
         assert client.post("/session/keepalive", headers=headers).status_code == 400
         sent = client.post("/session/keepalive", headers={**headers, "X-CSRFToken": token})

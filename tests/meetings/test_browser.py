@@ -36,6 +36,7 @@ from tests.browser_support import (
     status_of,
     typed,
 )
+from tests.instruments import assert_accessible, assert_focus_kept
 
 # isort: split
 # The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
@@ -136,6 +137,8 @@ def test_meeting_lifecycle_from_draft_through_live_updates_to_concluded(
     # ↑ 上移 (htmx swaps the agenda in place) puts the withheld item first.
     staff.get_by_role("button", name=f"将“{secret_item}”上移", exact=True).click()
     expect(agenda_titles).to_have_text([secret_item, public_item])
+    assert_focus_kept(staff, "after moving an item")
+    assert_accessible(staff, "the agenda after moving an item")
     staff.reload()  # and it was saved, not only shown
     expect(agenda_titles).to_have_text([secret_item, public_item])
     screenshot_at_widths(staff, artifacts_dir, "staff-meeting-draft")
@@ -189,6 +192,9 @@ def test_meeting_lifecycle_from_draft_through_live_updates_to_concluded(
     post_live_update(meeting_id, editor, second_text, about_item=secret_item)
     expect(live).to_contain_text(second_text, timeout=LIVE_POLL_WAIT)
     assert resident.evaluate("window.__sameDocument") is True  # not reloaded
+    # Told in the status region that stays in the page, not only swapped in.
+    expect(resident.locator("#live-status")).to_contain_text(second_text)
+    assert_accessible(resident, "the live updates after a poll")
     expect(live.locator("li.live-update")).to_have_count(2)
     expect(resident.locator("main")).not_to_contain_text(secret_item)  # withheld stays so
 
@@ -473,7 +479,7 @@ def meetings_in_every_state(
 
 
 def titles_listed(page: Page):
-    return page.locator("#results article.meeting-card h3")
+    return page.locator("#results article.meeting-card h2")
 
 
 @pytest.mark.browser
@@ -486,11 +492,14 @@ def test_status_filter_updates_the_list_in_place_and_the_address(
     screenshot_at_widths(page, artifacts_dir, "public-meeting-list")
     page.evaluate("window.__sameDocument = true")
 
+    page.get_by_label("状态", exact=True).focus()  # as a person choosing does
     page.get_by_label("状态", exact=True).select_option(label="已取消")
     expect(page).to_have_url(re.compile(r"/meetings/\?.*status=cancelled"))
     expect(page.locator("#results-count")).to_have_text("共 1 次会议")
     expect(titles_listed(page)).to_have_text([meetings["cancelled"].title])
     assert page.evaluate("window.__sameDocument") is True  # htmx swapped the results
+    assert_focus_kept(page, "after filtering")
+    assert_accessible(page, "the list after filtering")
 
     page.get_by_label("状态", exact=True).select_option(label="正在召开")
     expect(page).to_have_url(re.compile(r"status=live"))
@@ -529,3 +538,27 @@ def test_status_filter_works_without_javascript(new_page, meetings_in_every_stat
     expect(page).to_have_url(re.compile(r"level=district"))
     # live and upcoming meetings first, soonest first
     expect(titles_listed(page)).to_have_text([meetings["live"].title, meetings["announced"].title])
+
+
+@pytest.mark.browser
+def test_back_shows_the_filters_the_results_were_chosen_by(page, meetings_in_every_state):
+    meetings = meetings_in_every_state
+    page.goto("/meetings/")
+    status, body = page.get_by_label("状态", exact=True), page.get_by_label("会议主体", exact=True)
+    status.select_option(label="已取消")
+    expect(titles_listed(page)).to_have_text([meetings["cancelled"].title])
+    body.select_option(label="区政府常务会议")
+    expect(page.locator("#results-count")).to_have_text("共 0 次会议")
+
+    page.go_back()  # htmx restores the page it keeps: filters and results together
+    expect(page).to_have_url(re.compile(r"status=cancelled"))
+    expect(titles_listed(page)).to_have_text([meetings["cancelled"].title])
+    expect(status).to_have_value("cancelled")
+    expect(body).to_have_value("")
+    page.go_back()
+    expect(page.locator("#results-count")).to_have_text("共 4 次会议")
+    expect(status).to_have_value("")
+    page.go_forward()
+    expect(status).to_have_value("cancelled")
+    expect(titles_listed(page)).to_have_text([meetings["cancelled"].title])
+    assert_accessible(page, "the list restored from history")

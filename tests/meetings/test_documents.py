@@ -14,7 +14,7 @@ from core import review
 from core.accounts.models import Role
 from core.clock import utcnow
 from extensions import db
-from meetings.models import AgendaDocument, MeetingChange
+from meetings.models import AgendaDocument, LiveUpdate, MeetingChange
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 DOCX = b"PK\x03\x04" + b"\x00" * 64
@@ -116,20 +116,34 @@ def test_document_added_after_announcement_waits_for_review(client, auth, make_m
 def test_live_update_with_an_image(client, auth, make_meeting, announce):
     meeting = announce(make_meeting(starts_at=utcnow() - timedelta(minutes=30)))
     auth.login(meeting.author)
+    post = {"text": "会议现场", "agenda_item_id": "0"}
+    undescribed = client.post(
+        f"/admin/meetings/{meeting.id}/live",
+        data={**post, "image": (io.BytesIO(PNG), "现场.png")},
+        content_type="multipart/form-data",
+    )
+    assert undescribed.status_code == 422  # a photo needs words for who cannot see it
+    html = BeautifulSoup(undescribed.data, "html.parser")
+    assert html.find(id="image_alt-error").get_text(strip=True) == "请说明图片的内容。"
     response = client.post(
         f"/admin/meetings/{meeting.id}/live",
-        data={"text": "会议现场", "agenda_item_id": "0", "image": (io.BytesIO(PNG), "现场.png")},
+        data={**post, "image": (io.BytesIO(PNG), "现场.png"), "image_alt": "区长在会上讲话"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
     page = BeautifulSoup(client.get(f"/meetings/{meeting.id}").data, "html.parser")
     image = page.select_one(".live-update img")
-    assert image["alt"]
+    assert image["alt"] == "区长在会上讲话"
     served = client.get(image["src"])
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/png"
     bad = client.post(
         f"/admin/meetings/{meeting.id}/live",
-        data={"text": "保留这段文字", "agenda_item_id": "0", "image": (io.BytesIO(PDF), "x.pdf")},
+        data={
+            **post,
+            "text": "保留这段文字",
+            "image": (io.BytesIO(PDF), "x.pdf"),
+            "image_alt": "文件",
+        },
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422
@@ -173,3 +187,19 @@ def test_the_item_page_and_the_preview_link_documents_to_the_staff_route(client,
         page = BeautifulSoup(client.get(url).data, "html.parser")
         link = page.find("a", string="方案.pdf")
         assert link is not None and link["href"].startswith(staff_link), url
+
+
+def test_photos_posted_without_a_description_are_told_apart_by_their_update(
+    client, make_meeting, announce
+):
+    meeting = announce(make_meeting(starts_at=utcnow() - timedelta(minutes=30)))
+    for text in ("会场全景。", "列席代表发言。"):
+        update = LiveUpdate(
+            meeting=meeting, text=text, author_id=meeting.author_id, image_name="x.png"
+        )
+        update.image_type = "image/png"
+        db.session.add(update)  # as photos were kept before the desk asked what they show
+    db.session.commit()
+    page = BeautifulSoup(client.get(f"/meetings/{meeting.id}").data, "html.parser")
+    alts = [image["alt"] for image in page.select(".live-update img")]
+    assert alts == ["随更新发布的图片：列席代表发言。", "随更新发布的图片：会场全景。"]

@@ -348,8 +348,8 @@ class TestLiveUpdates:
         assert first.status_code == 200
         etag = first.headers["ETag"].strip('"')
         fragment = BeautifulSoup(first.data, "html.parser").find(id="live-updates")
-        assert fragment["hx-trigger"] == "every 5s"
-        again = client.get(fragment["hx-get"], headers={"HX-Request": "true"})
+        assert fragment["data-hx-trigger"] == "every 5s"
+        again = client.get(fragment["data-hx-get"], headers={"HX-Request": "true"})
         assert again.status_code == 304 and again.data == b""
         assert (
             client.get(
@@ -361,13 +361,13 @@ class TestLiveUpdates:
             meeting, text="新消息", agenda_item=None, image=None, actor=meeting.author
         )
         db.session.commit()
-        changed = client.get(fragment["hx-get"], headers={"HX-Request": "true"})
+        changed = client.get(fragment["data-hx-get"], headers={"HX-Request": "true"})
         assert changed.status_code == 200 and "新消息" in changed.get_data(as_text=True)
 
     def test_no_polling_once_the_meeting_is_over(self, client, make_meeting, announce):
         meeting = announce(make_meeting(starts_at=utcnow() - hours(5)))
         page = BeautifulSoup(client.get(f"/meetings/{meeting.id}").data, "html.parser")
-        assert not page.find(id="live-updates").has_attr("hx-trigger")
+        assert not page.find(id="live-updates").has_attr("data-hx-trigger")
 
     def test_live_update_on_a_cancelled_meeting_is_refused(
         self, make_meeting, announce, approve_change
@@ -410,7 +410,7 @@ def test_list_shows_live_and_upcoming_first_then_past(client, make_meeting, anno
     soon = announce(make_meeting(title="明天的会议", starts_at=now + timedelta(days=1)))
     live = announce(make_meeting(title="正在开的会议", starts_at=now - hours(1)))
     html = BeautifulSoup(client.get("/meetings/").data, "html.parser")
-    titles = [h3.get_text(strip=True) for h3 in html.select("#results h3")]
+    titles = [h2.get_text(strip=True) for h2 in html.select("#results h2")]
     assert titles == [m.title for m in (live, soon, later, past)]
     api_titles = [m["title"] for m in client.get("/api/v1/meetings").json["items"]]
     assert api_titles == titles

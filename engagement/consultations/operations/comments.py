@@ -212,7 +212,7 @@ def moderate_comments(
     for consultation in {comment.consultation for comment in comments}:
         ensure_feedback_open(consultation)
     if not publish and not (reason or "").strip():
-        raise RuleBroken(_("Give the reason for not publishing."))
+        raise RuleBroken(_("Give the reason for not publishing."), "reason")
     now = utcnow()
     for comment in comments:
         before = {"status": comment.status.value}

@@ -69,6 +69,7 @@ def moderation(consultation_id: int) -> Response:
     return render_page(
         "consultations/staff/moderation.html",
         "consultations/staff/_moderation_queue.html",
+        focus="tab",
         **_queue_context(consultation),
     )
 
@@ -82,9 +83,9 @@ def moderate(consultation_id: int) -> Response:
         select(Comment).where(Comment.consultation_id == consultation.id, Comment.id.in_(ids))
     ).all()
     action = request.form.get("action")
-    error = None
+    error, error_field = None, None
     if not chosen:
-        error = _("Select at least one comment.")
+        error, error_field = _("Select at least one comment."), "comment"
     elif action not in ("publish", "reject"):
         error = _("Choose publish or reject.")
     else:
@@ -95,10 +96,13 @@ def moderate(consultation_id: int) -> Response:
                 )
             )
         except RuleBroken as refused:
-            error = str(refused)
+            error, error_field = str(refused), refused.field
     context = _queue_context(consultation)
+    context["focus"] = "heading"
     if error:
         context["error"] = error
+        context["error_field"] = error_field
+        context["focus"] = error_field or "heading"
         context["selected"] = set(ids)
         context["reason"] = request.form.get("reason", "")
     else:

@@ -16,7 +16,7 @@ from core.accounts.models import Permission
 from core.clock import utcnow
 from core.files import send_stored, store_upload
 from core.runner import form_status, run_action, run_for_form
-from core.web import query_int, render_page
+from core.web import content_choice, query_int, render_page
 from engagement.consultations import operations
 from engagement.consultations.forms import (
     ConsultationDocumentForm,
@@ -39,9 +39,9 @@ from extensions import db
 from meetings.models import AgendaItem
 
 
-def _item_choices() -> list[tuple[int, str]]:
+def _item_choices() -> list[tuple[int, str, dict[str, str]]]:
     items = items_awaiting_consultation(utcnow())
-    return [(item.id, f"{item.meeting.title} · {item.title}") for item in items]
+    return [content_choice(item.id, f"{item.meeting.title} · {item.title}") for item in items]
 
 
 def _consultation_fields(form: ConsultationForm) -> dict[str, Any]:
@@ -99,7 +99,9 @@ def consultation_new() -> Response:
 def consultation(consultation_id: int) -> Response:
     consultation = consultation_or_404(consultation_id)
     form = ConsultationForm(obj=consultation)
-    form.agenda_item_id.choices = [(consultation.agenda_item_id, consultation.agenda_item.title)]
+    form.agenda_item_id.choices = [
+        content_choice(consultation.agenda_item_id, consultation.agenda_item.title)
+    ]
     if form.validate_on_submit():
         saved = run_for_form(
             form,

@@ -35,6 +35,7 @@ from tests.browser_support import (
     staff_account,
     typed,
 )
+from tests.instruments import assert_accessible, assert_focus_kept
 
 # isort: split
 # The fixtures, which pytest finds under their names (page, new_page, live_server, ...).
@@ -254,10 +255,12 @@ def test_consultation_from_draft_through_comments_to_published_feedback(
     staff.get_by_label(mine).check()
     staff.get_by_label(second).check()
     staff.get_by_role("button", name="公开所选意见", exact=True).click()
-    expect(staff.locator("#moderation .flash")).to_have_text("已处理 2 条意见。")
+    expect(staff.locator("#moderation-status .flash")).to_have_text("已处理 2 条意见。")
     expect(counts).to_have_text("已收到 3 · 已公开 2 · 不予公开 0 · 待审核 1")
     expect(staff.locator("#moderation article.comment")).to_have_count(1)
     assert staff.evaluate("window.__sameDocument") is True
+    assert_focus_kept(staff, "after publishing")
+    assert_accessible(staff, "the moderation queue after publishing")
 
     # Not publishing needs a reason (the no-JS test checks the error shown in the page,
     # test_rejecting_without_reason_shows_the_error_with_htmx the one swapped in).
@@ -266,10 +269,12 @@ def test_consultation_from_draft_through_comments_to_published_feedback(
         staff.get_by_role("button", name="所选意见不予公开", exact=True).click()
     assert refused.value.status == 422
     expect(staff.get_by_label(off_topic)).to_be_checked()
+    assert_focus_kept(staff, "after a refusal")
+    assert_accessible(staff, "the moderation queue with the reason's error")
     expect(counts).to_have_text("已收到 3 · 已公开 2 · 不予公开 0 · 待审核 1")
     staff.get_by_label("不予公开的理由（不予公开时必填）", exact=True).fill("含有他人个人信息。")
     staff.get_by_role("button", name="所选意见不予公开", exact=True).click()
-    expect(staff.locator("#moderation .flash")).to_have_text("已处理 1 条意见。")
+    expect(staff.locator("#moderation-status .flash")).to_have_text("已处理 1 条意见。")
     expect(counts).to_have_text("已收到 3 · 已公开 2 · 不予公开 1 · 待审核 0")
     expect(staff.locator("#moderation")).to_contain_text("没有该状态的意见。")
     assert staff.evaluate("window.__sameDocument") is True
@@ -277,6 +282,8 @@ def test_consultation_from_draft_through_comments_to_published_feedback(
     staff.get_by_role("link", name="不予公开 (1)", exact=True).click()
     expect(staff).to_have_url(re.compile(r"status=rejected"))
     expect(card_of(staff, off_topic)).to_contain_text("原因：含有他人个人信息。")
+    assert_focus_kept(staff, "after choosing a status")
+    assert_accessible(staff, "the moderation queue of rejected comments")
 
     # Replies and dispositions; 未采纳 needs its reason.
     staff.get_by_role("link", name="已公开 (2)", exact=True).click()

@@ -1,70 +1,390 @@
-"""Benchmarks, reported not asserted: time to render the busiest pages.
+"""The load bench, reported not asserted: each public page's throughput through gunicorn,
+as a share of a bare Flask `/hello` served with the same settings in the same run.
 
-Builds a throwaway SQLite database with the demo data, then times each page with the
-Flask test client (no network). Prints median and 95th percentile per page.
-Run with `make bench`; CI runs it as a report.
+For each database (SQLite, and PostgreSQL when it answers) and each size (the demo data,
+and ten busy years on top: `bench/generate.py`), it builds or reuses the database, serves
+Sunshine with gunicorn (sync workers, two per core) beside `bench/hello.py`, loads
+`/hello` and every page of `bench/pages.py` with wrk, and prints requests per second,
+median and 99th-percentile latency, the share of `/hello`, ten years ÷ demo and the SQL
+queries each page takes, with the targets met or not. Results also go to
+`bench/results/latest.json` and `latest.md`.
+
+    make bench          # the full run (10 s per page)
+    make bench-short    # 2 s per page (what CI runs)
+
+Environment: BENCH_SECONDS (10), BENCH_SIZES (demo,ten-years), BENCH_DATABASES
+(sqlite,postgresql), BENCH_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1:5432/bench),
+BENCH_CONNECTIONS (16), BENCH_WORKERS (two per core), BENCH_REBUILD=1 to build the
+databases again. The exit status is 1 only when something could not run (wrk missing and
+not installable, a server that did not start, a page that answered the wrong status);
+speed never fails it.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
-import statistics
+import re
+import shutil
+import socket
+import subprocess
 import sys
-import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from app import create_app  # noqa: E402
+from bench import generate, report  # noqa: E402
+from bench.pages import PAGES, BenchPage  # noqa: E402
+from extensions import db  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+SIZES = {"demo": 0.0, "ten-years": 1.0}
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 
 
-def main() -> None:
-    from flask_migrate import upgrade
+class CouldNotRun(RuntimeError):
+    """Something the bench needs is missing or broken: the run fails (speed never does)."""
 
-    from app import create_app
-    from engagement.demo import load_demo
-    from extensions import db
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                "RATELIMIT_ENABLED": False,
-                "WTF_CSRF_ENABLED": False,  # the bench signs in without a form page
-            }
+def settings() -> dict[str, object]:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "seconds": int(os.environ.get("BENCH_SECONDS", "10")),
+        "sizes": [s for s in os.environ.get("BENCH_SIZES", "demo,ten-years").split(",") if s],
+        "databases": os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(","),
+        "postgres": os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES),
+        "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
+        "workers": int(os.environ.get("BENCH_WORKERS", str(2 * (cores or 1)))),
+        "cores": cores,
+    }
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian's package, installed when missing and we may (root with apt-get)."""
+    if found := shutil.which("wrk"):
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("== installing wrk (Debian's package)", flush=True)
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+            subprocess.run(command, env=environment, check=False, stdout=subprocess.DEVNULL)  # noqa: S603
+    if found := shutil.which("wrk"):
+        return found
+    raise CouldNotRun("wrk is not installed and could not be installed (apt-get install wrk).")
+
+
+def database_url(database: str, size: str, postgres: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{RESULTS / 'db' / f'{size}.sqlite3'}"
+    schema = f"bench_{size.replace('-', '_')}"
+    url = make_url(postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def postgres_answers(url: str) -> bool:
+    """Whether the PostgreSQL server answers; its database is created when it is missing."""
+    try:
+        _connect(url)
+        return True
+    except OperationalError as failure:
+        if "does not exist" not in str(failure):
+            return False  # no server there: skip PostgreSQL
+    name = make_url(url).database
+    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _connect(url)
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _connect(url: str) -> None:
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, timeout: float = 30) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+class Server:
+    """gunicorn serving `target` with sync workers on a free port, until `stop`."""
+
+    def __init__(self, name: str, target: str, workers: int, environment: dict[str, str]):
+        self.name, self.port = name, free_port()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = RESULTS / f"{name}.log"
+        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync"]
+        command += ["-b", f"127.0.0.1:{self.port}", "--log-level", "warning", target]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def wait_until_it_answers(self, path: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if get(self.port, path, timeout=5) == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        tail = self.log.read_text(errors="replace")[-2000:]
+        raise CouldNotRun(f"{self.name} did not start (see {self.log}):\n{tail}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def server_environment(url: str | None) -> dict[str, str]:
+    """What a deployment would set, minus Redis (one machine) and rate limits (the bench
+    sends thousands of requests from one address)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    environment |= {
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "SUNSHINE_ENV": "development",
+        "RATELIMIT_ENABLED": "0",
+    }
+    if url:
+        environment["DATABASE_URL"] = url
+    return environment
+
+
+LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> dict[str, float | int]:
+    """Requests per second, p50 and p99 in ms, and failed requests from `wrk --latency`."""
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        raise CouldNotRun(f"wrk printed no result:\n{output}")
+    percentiles = {p: float(v) * UNIT_MS[u] for p, v, u in LATENCY.findall(output)}
+    bad_status = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(rate.group(1)),
+        "p50_ms": percentiles.get("50"),
+        "p99_ms": percentiles.get("99"),
+        "errors": (int(bad_status.group(1)) if bad_status else 0)
+        + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
+    }
+
+
+def load(wrk: str, port: int, path: str, options: dict[str, object]) -> dict[str, float | int]:
+    """One wrk run against `path`, after a second's warm-up so every worker has compiled
+    its templates and opened its database connection."""
+    url = f"http://127.0.0.1:{port}{path}"
+    connections = str(options["connections"])
+    base = [wrk, "-t2", "-c", connections, "--timeout", "10s"]
+    try:
+        subprocess.run([*base, "-d1s", url], check=True, capture_output=True)  # noqa: S603
+        measured = subprocess.run(  # noqa: S603
+            [*base, f"-d{options['seconds']}s", "--latency", url],
+            check=True,
+            capture_output=True,
+            text=True,
         )
+    except subprocess.CalledProcessError as failure:
+        raise CouldNotRun(f"wrk failed on {path}: {failure.stderr}") from failure
+    return parse_wrk(measured.stdout)
+
+
+def located_pages(url: str) -> list[dict[str, object]]:
+    """Each page's path in this database, the status the app answers in-process, and the
+    SQL statements it takes (counted on a second request, after a warm-up)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    found = []
+    with app.app_context():
+        for page in PAGES:
+            with app.app_context():  # each request on its own session, as in a server
+                path, detail = page.locate(client)
+            found.append(
+                {"name": page.name, "kind": page.kind.name, "expected": page.status}
+                | {"path": path, "detail": detail, **count(app, path)}
+            )
+        db.engine.dispose()
+    return found
+
+
+def count(app, path: str) -> dict[str, int]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    client = app.test_client()
+    with app.app_context():
+        client.get(path)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
         with app.app_context():
-            upgrade()
-            load_demo()
-            db.session.commit()
-            meeting_id = 1
-        client = app.test_client()
-        client.post("/login", data={"username": "admin", "password": "demo-admin-2026"})
-        pages = [
-            "/",
-            "/meetings/",
-            f"/meetings/{meeting_id}",
-            "/consultations/1",
-            "/api/v1/meetings",
-            "/api/v1/consultations",
-            "/healthz",
-            "/admin/audit/",
-            "/admin/consultations/1/comments",
-        ]
-        print(f"{'page':24} {'median ms':>10} {'p95 ms':>10}  ({ROUNDS} requests each)")
-        for url in pages:
-            timings = []
-            for _ in range(ROUNDS):
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(f"{url:24} {statistics.median(timings):10.2f} {p95:10.2f}")
+            status = client.get(path).status_code
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return {"in_process_status": status, "queries": len(statements)}
+
+
+def bench_database(
+    wrk: str, database: str, hello: Server, options: dict[str, object]
+) -> dict[str, object]:
+    """Build or reuse the database at each size, serve each with its own gunicorn, and load
+    every page at each size back to back (so a change in the machine's load between them
+    barely shows in ten years ÷ demo), with /hello before the first page and after the
+    last."""
+    name = report.DATABASE_NAMES[database]
+    sizes: dict[str, dict[str, object]] = {}
+    for size in options["sizes"]:
+        url = database_url(database, size, options["postgres"])
+        print(f"== {name}, {size}: database", flush=True)
+        built = generate.ensure(url, SIZES[size])
+        print(f"   built in {built:.0f} s" if built is not None else "   kept from an earlier run")
+        sizes[size] = {"url": url, "built_seconds": built, "pages": located_pages(url)}
+    servers = {}
+    problems: list[str] = []
+    try:
+        for size, block in sizes.items():
+            environment = server_environment(block.pop("url"))
+            label = f"sunshine-{database}-{size}"
+            servers[size] = Server(label, "app:create_app()", options["workers"], environment)
+        for server in servers.values():
+            server.wait_until_it_answers("/healthz")
+        hello_runs = [load(wrk, hello.port, "/hello", options)]
+        print(f"== {name}: /hello {hello_runs[0]['rps']:,.0f} req/s", flush=True)
+        for index, page in enumerate(PAGES):
+            for size, block in sizes.items():
+                entry = block["pages"][index]
+                problems += measure(wrk, servers[size], page, entry, options, f"{name}, {size}")
+        hello_runs.append(load(wrk, hello.port, "/hello", options))
+        print(f"== {name}: /hello {hello_runs[1]['rps']:,.0f} req/s", flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    hello_rps = sum(run["rps"] for run in hello_runs) / len(hello_runs)
+    for block in sizes.values():
+        for entry in block["pages"]:
+            if "rps" in entry:
+                entry["share_of_hello"] = entry["rps"] / hello_rps
+    return {
+        "database": database,
+        "hello": {"rps": hello_rps, "runs": hello_runs},
+        "sizes": sizes,
+        "problems": problems,
+    }
+
+
+def measure(
+    wrk: str,
+    server: Server,
+    page: BenchPage,
+    entry: dict[str, object],
+    options: dict[str, object],
+    label: str,
+) -> list[str]:
+    """Check the page answers as expected over HTTP, then load it; what went wrong, if any."""
+    entry["status"] = get(server.port, entry["path"])
+    if entry["status"] != page.status or entry["in_process_status"] != page.status:
+        return [f"{label}: {entry['path']} answered {entry['status']}, expected {page.status}"]
+    entry |= load(wrk, server.port, entry["path"], options)
+    print(
+        f"   {label:22} {entry['path'][:44]:44} {entry['rps']:>7,.0f} req/s  "
+        f"p50 {entry['p50_ms']:7.1f} ms  p99 {entry['p99_ms']:7.1f} ms  "
+        f"{entry['queries']:>3} queries",
+        flush=True,
+    )
+    return []
+
+
+def main() -> int:
+    options = settings()
+    started, load_at_start = time.monotonic(), os.getloadavg()
+    try:
+        wrk = ensure_wrk()
+    except CouldNotRun as missing:
+        print(f"bench: {missing}", file=sys.stderr)
+        return 1
+    runs, problems, skipped = [], [], []
+    hello = Server("hello", "bench.hello:app", options["workers"], server_environment(None))
+    try:
+        hello.wait_until_it_answers("/hello")
+        for database in options["databases"]:
+            if database == "postgresql" and not postgres_answers(options["postgres"]):
+                skipped.append(f"PostgreSQL ({options['postgres']}) did not answer; skipped.")
+                print(f"== {skipped[-1]}", flush=True)
+                continue
+            run = bench_database(wrk, database, hello, options)
+            runs.append(run)
+            problems.extend(run["problems"])
+    except CouldNotRun as failure:
+        problems.append(str(failure))
+    finally:
+        hello.stop()
+    results = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {k: v for k, v in options.items() if k != "postgres"},
+        "wrk": f"wrk -t2 -c{options['connections']} -d{options['seconds']}s --latency",
+        "gunicorn": f"gunicorn -w {options['workers']} -k sync",
+        "runs": runs,
+        "skipped": skipped,
+        "problems": problems,
+        "total_seconds": round(time.monotonic() - started),
+        # Other work on the machine takes its share of the cores: read the figures with it.
+        "load_average": {"start": load_at_start, "end": os.getloadavg()},
+    }
+    markdown = report.markdown(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (RESULTS / "latest.md").write_text(markdown)
+    print()
+    print(markdown)
+    for problem in problems:
+        print(f"bench: could not run: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

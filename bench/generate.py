@@ -147,6 +147,8 @@ def _mark(url: str, mark: str) -> None:
 
 def build(url: str, scale: float, *, seed: int = SEED) -> dict[str, int]:
     """Empty the target, migrate it, fill it, and mark it with the data's fingerprint."""
+    if os.environ.get("SUNSHINE_ENV", "").strip().lower() == "production":
+        raise SystemExit("Bench data is never generated where SUNSHINE_ENV=production.")
     _empty(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():

@@ -1,70 +1,257 @@
-"""Benchmarks, reported not asserted: time to render the busiest pages.
+"""The load bench, reported not asserted: each public page's throughput through gunicorn,
+as a share of a bare Flask `/hello` served with the same settings in the same run.
 
-Builds a throwaway SQLite database with the demo data, then times each page with the
-Flask test client (no network). Prints median and 95th percentile per page.
-Run with `make bench`; CI runs it as a report.
+For each database (SQLite, and PostgreSQL when it answers) and each size (the demo data,
+and ten busy years on top: `bench/generate.py`), it builds or reuses the database, serves
+Sunshine with gunicorn (sync workers, two per core) beside `bench/hello.py`, loads
+`/hello` and every page of `bench/pages.py` with wrk, and prints requests per second,
+median and 99th-percentile latency, the share of `/hello`, ten years ÷ demo and the SQL
+queries each page takes, with the targets met or not. Results also go to
+`bench/results/latest.json` and `latest.md`.
+
+    make bench          # the full run (10 s per page)
+    make bench-short    # 2 s per page (what CI runs)
+
+Environment: BENCH_SECONDS (10), BENCH_SIZES (demo,ten-years), BENCH_DATABASES
+(sqlite,postgresql), BENCH_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1:5432/bench),
+BENCH_CONNECTIONS (16), BENCH_WORKERS (two per core), BENCH_REBUILD=1 to build the
+databases again. The exit status is 1 only when something could not run (wrk missing and
+not installable, a server that did not start, a page that answered the wrong status);
+speed never fails it.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import statistics
 import sys
-import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from app import create_app  # noqa: E402
+from bench import generate, report  # noqa: E402
+from bench.pages import PAGES, BenchPage  # noqa: E402
+from bench.serve import CouldNotRun, Server, ensure_wrk, get, load, server_environment  # noqa: E402
+from extensions import db  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+SIZES = {"demo": 0.0, "ten-years": 1.0}
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+HELLO_SECONDS = 3
 
 
-def main() -> None:
-    from flask_migrate import upgrade
+def settings() -> dict[str, object]:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "seconds": int(os.environ.get("BENCH_SECONDS", "10")),
+        "sizes": [s for s in os.environ.get("BENCH_SIZES", "demo,ten-years").split(",") if s],
+        "databases": os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(","),
+        "postgres": os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES),
+        "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
+        "workers": int(os.environ.get("BENCH_WORKERS", str(2 * (cores or 1)))),
+        "cores": cores,
+    }
 
-    from app import create_app
-    from engagement.demo import load_demo
-    from extensions import db
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                "RATELIMIT_ENABLED": False,
-                "WTF_CSRF_ENABLED": False,  # the bench signs in without a form page
-            }
-        )
+def database_url(database: str, size: str, postgres: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{RESULTS / 'db' / f'{size}.sqlite3'}"
+    schema = f"bench_{size.replace('-', '_')}"
+    url = make_url(postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def postgres_answers(url: str) -> bool:
+    """Whether the PostgreSQL server answers; its database is created when it is missing."""
+    try:
+        _connect(url)
+        return True
+    except OperationalError as failure:
+        if "does not exist" not in str(failure):
+            return False  # no server there: skip PostgreSQL
+    name = make_url(url).database
+    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _connect(url)
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _connect(url: str) -> None:
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+
+
+def located_pages(url: str) -> list[dict[str, object]]:
+    """Each page's path in this database, the status the app answers in-process, and the
+    SQL statements it takes (counted on a second request, after a warm-up)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    found = []
+    with app.app_context():
+        for page in PAGES:
+            with app.app_context():  # each request on its own session, as in a server
+                path, detail = page.locate(client)
+            found.append(
+                {"name": page.name, "kind": page.kind.name, "expected": page.status}
+                | {"path": path, "detail": detail, **count(app, path)}
+            )
+        db.engine.dispose()
+    return found
+
+
+def count(app, path: str) -> dict[str, int]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    client = app.test_client()
+    with app.app_context():
+        client.get(path)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
         with app.app_context():
-            upgrade()
-            load_demo()
-            db.session.commit()
-            meeting_id = 1
-        client = app.test_client()
-        client.post("/login", data={"username": "admin", "password": "demo-admin-2026"})
-        pages = [
-            "/",
-            "/meetings/",
-            f"/meetings/{meeting_id}",
-            "/consultations/1",
-            "/api/v1/meetings",
-            "/api/v1/consultations",
-            "/healthz",
-            "/admin/audit/",
-            "/admin/consultations/1/comments",
-        ]
-        print(f"{'page':24} {'median ms':>10} {'p95 ms':>10}  ({ROUNDS} requests each)")
-        for url in pages:
-            timings = []
-            for _ in range(ROUNDS):
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(f"{url:24} {statistics.median(timings):10.2f} {p95:10.2f}")
+            status = client.get(path).status_code
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return {"in_process_status": status, "queries": len(statements)}
+
+
+def bench_database(
+    wrk: str, database: str, hello: Server, options: dict[str, object]
+) -> dict[str, object]:
+    """Build or reuse the database at each size, serve each with its own gunicorn, and load
+    each page at every size back to back, right after /hello: a change in the machine's
+    load (other work on it) then barely shows in the page's share of /hello or in ten
+    years ÷ demo."""
+    name = report.DATABASE_NAMES[database]
+    sizes: dict[str, dict[str, object]] = {}
+    for size in options["sizes"]:
+        url = database_url(database, size, options["postgres"])
+        print(f"== {name}, {size}: database", flush=True)
+        built = generate.ensure(url, SIZES[size])
+        print(f"   built in {built:.0f} s" if built is not None else "   kept from an earlier run")
+        sizes[size] = {"url": url, "built_seconds": built, "pages": located_pages(url)}
+    servers = {}
+    problems: list[str] = []
+    try:
+        for size, block in sizes.items():
+            environment = server_environment(block.pop("url"))
+            label = f"sunshine-{database}-{size}"
+            servers[size] = Server(label, "app:create_app()", options["workers"], environment)
+        for server in servers.values():
+            server.wait_until_it_answers("/healthz")
+        hello_runs = []
+        for index, page in enumerate(PAGES):
+            # The ceiling is quick to measure and warm after its first run.
+            seconds = min(HELLO_SECONDS, options["seconds"])
+            ceiling = load(wrk, hello.port, "/hello", options, seconds=seconds, warm_up=not index)
+            hello_runs.append(ceiling)
+            print(f"   {name + ', /hello':22} {'':44} {ceiling['rps']:>7,.0f} req/s", flush=True)
+            for size, block in sizes.items():
+                entry = block["pages"][index] | {"hello_rps": ceiling["rps"]}
+                block["pages"][index] = entry
+                problems += measure(wrk, servers[size], page, entry, options, f"{name}, {size}")
+    finally:
+        for server in servers.values():
+            server.stop()
+    return {
+        "database": database,
+        "hello": {"runs": [run["rps"] for run in hello_runs]},
+        "sizes": sizes,
+        "problems": problems,
+    }
+
+
+def measure(
+    wrk: str,
+    server: Server,
+    page: BenchPage,
+    entry: dict[str, object],
+    options: dict[str, object],
+    label: str,
+) -> list[str]:
+    """Check the page answers as expected over HTTP, then load it; what went wrong, if any."""
+    entry["status"] = get(server.port, entry["path"])
+    if entry["status"] != page.status or entry["in_process_status"] != page.status:
+        return [f"{label}: {entry['path']} answered {entry['status']}, expected {page.status}"]
+    entry |= load(wrk, server.port, entry["path"], options)
+    entry["share_of_hello"] = entry["rps"] / entry["hello_rps"]
+    print(
+        f"   {label:22} {entry['path'][:44]:44} {entry['rps']:>7,.0f} req/s  "
+        f"p50 {report.number(entry['p50_ms'], '7.1f')} ms  "
+        f"p99 {report.number(entry['p99_ms'], '7.1f')} ms  {entry['queries']:>3} queries",
+        flush=True,
+    )
+    return []
+
+
+def main() -> int:
+    options = settings()
+    started, load_at_start = time.monotonic(), os.getloadavg()
+    try:
+        wrk = ensure_wrk()
+    except CouldNotRun as missing:
+        print(f"bench: {missing}", file=sys.stderr)
+        return 1
+    runs, problems, skipped = [], [], []
+    hello = Server("hello", "bench.hello:app", options["workers"], server_environment(None))
+    try:
+        hello.wait_until_it_answers("/hello")
+        for database in options["databases"]:
+            if database == "postgresql" and not postgres_answers(options["postgres"]):
+                skipped.append(f"PostgreSQL ({options['postgres']}) did not answer; skipped.")
+                print(f"== {skipped[-1]}", flush=True)
+                continue
+            run = bench_database(wrk, database, hello, options)
+            runs.append(run)
+            problems.extend(run["problems"])
+    except CouldNotRun as failure:
+        problems.append(str(failure))
+    finally:
+        hello.stop()
+    results = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {k: v for k, v in options.items() if k != "postgres"},
+        "wrk": f"wrk -t2 -c{options['connections']} -d{options['seconds']}s --latency",
+        "gunicorn": f"gunicorn -w {options['workers']} -k sync",
+        "runs": runs,
+        "skipped": skipped,
+        "problems": problems,
+        "total_seconds": round(time.monotonic() - started),
+        # Other work on the machine takes its share of the cores: read the figures with it.
+        "load_average": {"start": load_at_start, "end": os.getloadavg()},
+    }
+    markdown = report.markdown(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (RESULTS / "latest.md").write_text(markdown)
+    print()
+    print(markdown)
+    for problem in problems:
+        print(f"bench: could not run: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The pages the load bench loads, each found in whatever data the database holds (the demo,
+or ten busy years), and the targets their throughput is read against.
+
+A feature adds its public pages to `PAGES` (calendar feeds, open days, decisions, ...). A
+page's `locate` runs inside an app context with a test client and returns the path to
+load and a few words on what it shows; it may ask the app itself, as the live fragment
+does for its current version.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from core.clock import utcnow
+from core.review import ReviewState
+from engagement.consultations.models import Comment, CommentStatus, Consultation, FeedbackReport
+from engagement.consultations.queries import COMMENTS_PER_PAGE
+from extensions import db
+from meetings.models import AgendaItem, Meeting
+
+
+class PageKind(enum.Enum):
+    HTML = "public HTML page"
+    NOT_MODIFIED = "304 answer"
+    DATA = "open data or health check"
+
+
+# Targets (reported, never enforced): a page's throughput as a share of the bare /hello
+# measured in the same run, by kind and database; at ten years of data, as a share of the
+# same page at demo size; and the same number of SQL queries at both sizes.
+SHARE_OF_HELLO = {
+    (PageKind.HTML, "sqlite"): 0.20,
+    (PageKind.HTML, "postgresql"): 0.15,
+    (PageKind.NOT_MODIFIED, "sqlite"): 0.50,
+    (PageKind.NOT_MODIFIED, "postgresql"): 0.50,
+}
+TEN_YEARS_OF_DEMO = 0.67
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    locate: Callable[[FlaskClient], tuple[str, str]]
+    kind: PageKind = PageKind.HTML
+
+    @property
+    def status(self) -> int:
+        return 304 if self.kind == PageKind.NOT_MODIFIED else 200
+
+
+def fixed(path: str, detail: str = "") -> Callable[[FlaskClient], tuple[str, str]]:
+    return lambda _client: (path, detail)
+
+
+def bench_meeting() -> Meeting:
+    """The latest concluded public meeting (at ten years: a full agenda with live updates)."""
+    return db.session.scalars(
+        Meeting.public()
+        .where(Meeting.concluded_at.is_not(None), Meeting.cancelled_at.is_(None))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    ).one()
+
+
+def meeting_page(_client: FlaskClient) -> tuple[str, str]:
+    meeting = bench_meeting()
+    items = db.session.scalar(
+        select(func.count(AgendaItem.id)).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.published_at.is_not(None)
+        )
+    )
+    return f"/meetings/{meeting.id}", f"{items} agenda items"
+
+
+def live_not_modified(client: FlaskClient) -> tuple[str, str]:
+    """The live-updates fragment as htmx polls it: with the version it already has, in the
+    URL, so the answer is 304."""
+    path = f"/meetings/{bench_meeting().id}/live"
+    version, _weak = client.get(path).get_etag()
+    return f"{path}?v={version}", "current version"
+
+
+def bench_consultation() -> tuple[int, int, int]:
+    """The most recently closed public consultation with its feedback report out (at ten
+    years: the one with 1,000 comments), its comments and how many of them are published."""
+    consultation_id = db.session.scalar(
+        Consultation.public()
+        .with_only_columns(Consultation.id)
+        .join(Consultation.feedback)
+        .where(
+            Consultation.closes_at <= utcnow(), FeedbackReport.review_state == ReviewState.APPROVED
+        )
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+        .limit(1)
+    )
+    counts = dict(
+        db.session.execute(
+            select(Comment.status, func.count(Comment.id))
+            .where(Comment.consultation_id == consultation_id)
+            .group_by(Comment.status)
+        ).all()
+    )
+    return consultation_id, sum(counts.values()), counts.get(CommentStatus.PUBLISHED, 0)
+
+
+def consultation_page(_client: FlaskClient) -> tuple[str, str]:
+    consultation_id, received, published = bench_consultation()
+    return f"/consultations/{consultation_id}", f"{received:,} comments, {published:,} shown"
+
+
+def last_comment_page(_client: FlaskClient) -> tuple[str, str]:
+    consultation_id, _received, published = bench_consultation()
+    last = max(1, math.ceil(published / COMMENTS_PER_PAGE))
+    return f"/consultations/{consultation_id}?page={last}", f"page {last} of {last}"
+
+
+PAGES: list[BenchPage] = [
+    BenchPage("home", fixed("/")),
+    BenchPage("meeting list", fixed("/meetings/")),
+    BenchPage("meeting page", meeting_page),
+    BenchPage("consultation page", consultation_page),
+    BenchPage("its last comment page", last_comment_page),
+    BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
+    BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),
+    BenchPage("health check", fixed("/healthz"), PageKind.DATA),
+]

@@ -118,11 +118,15 @@ class Error(ApiModel):
     message: str
 
 
+def page_size() -> int:
+    """The page size the request asks for: nonsense gives the default size; more than
+    `MAX_PER_PAGE` gives `MAX_PER_PAGE`, as documented."""
+    return min(query_int("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+
+
 def paginate(query: Select) -> Pagination:
-    """The page of `query` the request asks for. Nonsense gives the first page of the
-    default size; more than `MAX_PER_PAGE` gives `MAX_PER_PAGE`, as documented."""
-    per_page = min(query_int("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-    return db.paginate(query, page=query_int("page", 1), per_page=per_page, error_out=False)
+    """The page of `query` the request asks for (nonsense gives the first page)."""
+    return db.paginate(query, page=query_int("page", 1), per_page=page_size(), error_out=False)
 
 
 def json_response(model: BaseModel) -> Response:

@@ -25,9 +25,10 @@ from core.api import (
     endpoint,
     json_response,
     one_of,
-    paginate,
+    page_size,
 )
 from core.clock import utcnow
+from core.web import query_int
 from meetings import models
 from meetings.models import BodyLevel, ChangeKind
 from meetings.queries import (
@@ -36,7 +37,7 @@ from meetings.queries import (
     public_changes,
     public_live_updates,
     public_meeting_or_404,
-    public_meetings,
+    public_meetings_page,
 )
 
 PublicStatus = one_of(PUBLIC_STATUSES)
@@ -239,7 +240,9 @@ class MeetingPage(Page[MeetingSummary]):
 )
 def meetings() -> Response:
     now = utcnow()
-    result = paginate(public_meetings(meeting_filters(), now))
+    result = public_meetings_page(
+        meeting_filters(), now, page=query_int("page", 1), per_page=page_size()
+    )
     items = [MeetingSummary.from_meeting(meeting, now) for meeting in result.items]
     return json_response(MeetingPage.of(result, items))
 

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, request
-from sqlalchemy import Select, and_, case, func, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
-from core.clock import office_zone, to_office_time
+from core.clock import office_zone, to_office_time, utcnow
 from core.extension_points import ExtensionPoint
 from core.review import ReviewState
 from extensions import db
@@ -96,15 +97,10 @@ def meeting_filters() -> dict[str, str]:
     }
 
 
-def upcoming_first(now: datetime) -> tuple:
-    """Live and upcoming meetings first, soonest first; then past ones, latest first."""
-    upcoming_start = case((Meeting.ends_at >= now, Meeting.starts_at), else_=None)
-    return (upcoming_start.asc().nulls_last(), Meeting.starts_at.desc(), Meeting.id.desc())
-
-
 def public_meetings(filters: dict[str, str], now: datetime) -> Select:
-    """Public meetings narrowed by the list's filters (unknown values are ignored), in the
-    list's order: the page and the API."""
+    """Public meetings narrowed by the list's filters (unknown values are ignored), in no
+    order yet: `public_meetings_page` gives them in the list's order, for the page and the
+    API alike."""
     query = Meeting.public()
     if filters["body"]:
         query = query.join(Meeting.body).where(Body.slug == filters["body"])
@@ -116,7 +112,49 @@ def public_meetings(filters: dict[str, str], now: datetime) -> Select:
         query = query.where(Meeting.starts_at >= local_start, Meeting.starts_at < local_end)
     if filters["status"] in {status.value for status in PUBLIC_STATUSES}:
         query = query.where(meeting_status_condition(MeetingStatus(filters["status"]), now))
-    return query.order_by(*upcoming_first(now))
+    return query
+
+
+class UpcomingThenPast(SelectPagination):
+    """A page of the meeting list: live and upcoming meetings first, soonest first; then
+    past ones, latest first. Two queries, each walking an index in its order, instead of
+    sorting the whole archive by an expression for every page."""
+
+    def _upcoming(self) -> Select:
+        return self._query_args["select"].where(Meeting.ends_at >= self._query_args["now"])
+
+    def _query_items(self) -> list[Meeting]:
+        session, now = self._query_args["session"], self._query_args["now"]
+        upcoming_count = session.scalar(
+            select(func.count()).select_from(self._upcoming().order_by(None).subquery())
+        )
+        offset, items = self._query_offset, []
+        if offset < upcoming_count:
+            soonest = self._upcoming().order_by(Meeting.starts_at, Meeting.id)
+            items = list(session.scalars(soonest.limit(self.per_page).offset(offset)))
+        if len(items) < self.per_page:
+            latest = (
+                self._query_args["select"]
+                # (starts before now too, so the index on the start serves it in order)
+                .where(Meeting.starts_at < now, Meeting.ends_at < now)
+                .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            )
+            rest = latest.limit(self.per_page - len(items)).offset(max(offset - upcoming_count, 0))
+            items += session.scalars(rest)
+        return items
+
+
+def public_meetings_page(
+    filters: dict[str, str], now: datetime, *, page: int, per_page: int
+) -> UpcomingThenPast:
+    return UpcomingThenPast(
+        select=public_meetings(filters, now),
+        session=db.session(),
+        now=now,
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
 
 
 def upcoming_meetings(now: datetime, limit: int) -> list[Meeting]:
@@ -126,12 +164,37 @@ def upcoming_meetings(now: datetime, limit: int) -> list[Meeting]:
     ).all()
 
 
-def filter_choices() -> dict[str, list]:
-    # Years in office time (a meeting at 05:00 on 1 January belongs to the new year).
-    starts = db.session.scalars(
-        select(Meeting.starts_at).where(Meeting.review_state == ReviewState.APPROVED)
+def years_with_meetings() -> list[int]:
+    """Office-time years in which a public meeting starts, latest first (a meeting at 05:00
+    on 1 January belongs to the new year): two index lookups per year, never a read of
+    every meeting, so ten years of archive cost what one does."""
+    public = Meeting.review_state == ReviewState.APPROVED
+    # min and max asked apart: each is one step down the index, together they are a scan
+    first = db.session.scalar(select(func.min(Meeting.starts_at)).where(public))
+    last = db.session.scalar(select(func.max(Meeting.starts_at)).where(public))
+    if first is None:
+        return []
+    candidates = range(to_office_time(last).year, to_office_time(first).year - 1, -1)
+    zone = office_zone()
+    held = [
+        select(literal(year).label("year")).where(
+            exists().where(
+                public,
+                Meeting.starts_at >= datetime(year, 1, 1, tzinfo=zone),
+                Meeting.starts_at < datetime(year + 1, 1, 1, tzinfo=zone),
+            )
+        )
+        for year in candidates
+    ]
+    return (
+        list(db.session.scalars(union_all(*held)))
+        if len(held) > 1
+        else [year for year in db.session.scalars(held[0])]
     )
-    years = sorted({to_office_time(start).year for start in starts}, reverse=True)
+
+
+def filter_choices() -> dict[str, list]:
+    years = sorted(years_with_meetings(), reverse=True)
     return {
         "bodies": db.session.scalars(select(Body).order_by(Body.level, Body.name)).all(),
         "levels": list(BodyLevel),
@@ -196,18 +259,43 @@ def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:
     ).all()
 
 
-def live_version(meeting: Meeting) -> str:
-    """Changes whenever the public live feed would look different."""
+def live_version_of(meeting_id: int, now: datetime) -> str | None:
+    """What the public live feed of a meeting looks like now, as a short hash that changes
+    whenever it would look different; None when the meeting is not public. One query, with
+    nothing loaded, so an unchanged feed is answered 304 at once however busy the meeting."""
+    of_meeting = LiveUpdate.meeting_id == meeting_id
+    feed = [
+        select(aggregate).where(of_meeting).scalar_subquery().label(name)
+        for name, aggregate in (
+            ("posts", func.count(LiveUpdate.id)),
+            ("posted", func.max(LiveUpdate.posted_at)),
+            ("edited", func.max(LiveUpdate.edited_at)),
+            ("withdrawn", func.max(LiveUpdate.withdrawn_at)),
+        )
+    ]
     row = db.session.execute(
         select(
-            func.count(LiveUpdate.id),
-            func.max(LiveUpdate.posted_at),
-            func.max(LiveUpdate.edited_at),
-            func.max(LiveUpdate.withdrawn_at),
-        ).where(LiveUpdate.meeting_id == meeting.id)
-    ).one()
-    seed = f"{meeting.id}|{meeting.revision}|{meeting.status.value}|{row}"
+            Meeting.id,
+            Meeting.revision,
+            Meeting.review_state,
+            Meeting.cancelled_at,
+            Meeting.concluded_at,
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Meeting.original_starts_at,
+            *feed,
+        ).where(Meeting.id == meeting_id, Meeting.review_state == ReviewState.APPROVED)
+    ).first()
+    if row is None:
+        return None
+    status = Meeting.public_status_at(row, now)  # the same rule, read from the row's facts
+    seed = f"{row.id}|{row.revision}|{status.value}|{row.posts}|{row.posted}|{row.edited}"
+    seed += f"|{row.withdrawn}"
     return hashlib.sha256(seed.encode()).hexdigest()[:20]
+
+
+def live_version(meeting: Meeting) -> str:
+    return live_version_of(meeting.id, utcnow()) or ""
 
 
 def next_public_moment(now: datetime) -> datetime | None:

@@ -18,11 +18,12 @@ from meetings.models import AgendaDocument, AgendaItem, LiveUpdate, Meeting
 from meetings.queries import (
     filter_choices,
     live_version,
+    live_version_of,
     meeting_filters,
     meeting_public_page,
     public_live_updates,
     public_meeting_or_404,
-    public_meetings,
+    public_meetings_page,
 )
 
 bp = Blueprint("meetings", __name__)
@@ -32,9 +33,7 @@ bp = Blueprint("meetings", __name__)
 def meeting_list() -> Response:
     filters = meeting_filters()
     now = utcnow()
-    meetings = db.paginate(
-        public_meetings(filters, now), page=query_int("page", 1), per_page=20, error_out=False
-    )
+    meetings = public_meetings_page(filters, now, page=query_int("page", 1), per_page=20)
     return render_page(
         "meetings/list.html",
         "meetings/_results.html",
@@ -59,12 +58,15 @@ def meeting_page(meeting_id: int) -> Response:
 
 @bp.get("/meetings/<int:meeting_id>/live")
 def live_updates(meeting_id: int) -> Response:
-    """The live-updates fragment, polled by htmx; 304 when nothing has changed."""
-    meeting = public_meeting_or_404(meeting_id)
-    version = live_version(meeting)
+    """The live-updates fragment, polled by htmx: decided from one query, 304 when nothing
+    has changed; the feed is loaded only when it has."""
+    version = live_version_of(meeting_id, utcnow())
+    if version is None:
+        abort(404)
     if request.args.get("v") == version or version in request.if_none_match:
         response = Response(status=304)
     else:
+        meeting = public_meeting_or_404(meeting_id)
         response = render_page(
             "meetings/live_page.html",
             "meetings/_live_updates.html",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, and_, select
+from sqlalchemy import ForeignKey, Index, String, Text, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from core.clock import UTCDateTime, utcnow
@@ -62,6 +62,12 @@ class Body(db.Model):
 
 class Meeting(Reviewable, db.Model):
     __tablename__ = "meetings"
+    # Public meetings in time order, upcoming ones by when they end: the list, the years
+    # and the clock's next step each walk one of these instead of the whole archive.
+    __table_args__ = (
+        Index("ix_meetings_public_start", "review_state", "starts_at"),
+        Index("ix_meetings_public_end", "review_state", "ends_at"),
+    )
     review_kind = "meeting"
     review_kind_label = _l("Meeting announcement")
 
@@ -70,7 +76,7 @@ class Meeting(Reviewable, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     session_number: Mapped[int | None]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue: Mapped[str | None] = mapped_column(String(200))
     livestream_url: Mapped[str | None] = mapped_column(String(500))
     sit_in_open: Mapped[bool] = mapped_column(default=False)

@@ -94,3 +94,20 @@ def test_the_apps_own_messages_have_no_token(app, private_link, caplog):
     path, token = private_link
     app.logger.warning("Something about %s", path)
     assert token not in caplog.text and "/comments/[secret]" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("workers", "redis", "warned"), [(4, "", True), (4, "redis://x", False), (1, "", False)]
+)
+def test_several_workers_without_redis_are_warned_about(monkeypatch, workers, redis, warned):
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    monkeypatch.setenv("REDIS_URL", redis)
+    said: list[str] = []
+    server = SimpleNamespace(
+        cfg=SimpleNamespace(workers=workers),
+        log=SimpleNamespace(warning=lambda message, *args: said.append(message % args)),
+    )
+    settings["when_ready"](server)
+    assert bool(said) == warned
+    if warned:
+        assert "REDIS_URL" in said[0] and "4 times" in said[0]

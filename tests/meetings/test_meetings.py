@@ -467,3 +467,51 @@ class TestDeletingAnItemAsksFirst:
         assert client.post(link["href"]).status_code == 303
         db.session.expire_all()
         assert db.session.get(AgendaItem, item_id) is None
+
+
+def test_years_of_the_filter_are_office_years(make_meeting, announce):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from meetings.queries import years_with_meetings
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for moment in (
+        datetime(2026, 1, 1, 0, 30, tzinfo=shanghai),
+        datetime(2023, 7, 1, tzinfo=shanghai),
+    ):
+        announce(make_meeting(starts_at=moment))
+    # 00:30 on 1 January in the office is still 2025 in UTC; 2024 and 2025 had no meeting
+    assert years_with_meetings() == [2026, 2023]
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 7])
+def test_every_page_of_the_list_follows_its_order(make_meeting, announce, per_page):
+    from meetings.queries import meeting_filters, public_meetings_page
+
+    now = utcnow()
+    for days in (-30, -2, -1, 0, 1, 3, 9, -400):
+        start = now + timedelta(days=days, hours=-1 if days == 0 else 0)  # one is live now
+        announce(make_meeting(starts_at=start))
+    make_meeting(starts_at=now + timedelta(days=5))  # a draft, never listed
+    everything = db.session.scalars(Meeting.public()).all()
+    upcoming = sorted(
+        (m for m in everything if m.ends_at >= now), key=lambda m: (m.starts_at, m.id)
+    )
+    past = sorted((m for m in everything if m.ends_at < now), key=lambda m: (m.starts_at, m.id))
+    expected = [m.id for m in upcoming] + [m.id for m in reversed(past)]
+    with app_request_context():
+        filters = meeting_filters()
+        first = public_meetings_page(filters, now, page=1, per_page=per_page)
+        seen = [
+            m.id
+            for number in range(1, first.pages + 2)  # one page past the end is empty
+            for m in public_meetings_page(filters, now, page=number, per_page=per_page).items
+        ]
+    assert seen == expected and first.total == len(expected)
+
+
+def app_request_context():
+    from flask import current_app
+
+    return current_app.test_request_context("/meetings/")

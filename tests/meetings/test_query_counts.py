@@ -137,3 +137,33 @@ def test_review_queue_with_proposed_changes_query_count_does_not_grow(
     small = queries_for(client, "/admin/review/")
     propose(10)
     assert queries_for(client, "/admin/review/") == small
+
+
+def test_an_unchanged_live_feed_is_answered_from_one_query(
+    client, make_meeting, announce, approve_change
+):
+    from tests.responses import count_queries
+
+    for items in (2, 20):
+        meeting_id = build(make_meeting, announce, approve_change, meetings=1, items=items)
+        page = client.get(f"/meetings/{meeting_id}/live")
+        version = page.headers["ETag"].strip('"')
+        with count_queries() as statements:
+            unchanged = client.get(f"/meetings/{meeting_id}/live?v={version}")
+        assert unchanged.status_code == 304
+        assert len([s for s in statements if not s.startswith("BEGIN")]) == 1
+
+
+def test_the_year_filter_reads_no_more_for_more_meetings(
+    client, make_meeting, announce, approve_change
+):
+    from meetings.queries import years_with_meetings
+    from tests.responses import count_queries
+
+    build(make_meeting, announce, approve_change, meetings=2, items=1)
+    with count_queries() as few:
+        years = years_with_meetings()
+    build(make_meeting, announce, approve_change, meetings=20, items=1)
+    with count_queries() as many:
+        assert years_with_meetings() == years
+    assert len(many) == len(few) == 3

@@ -104,7 +104,15 @@ def markdown(results: dict) -> str:
         f"`{results['wrk']}` on the same machine (load average at the start {start}, at the "
         f"end {end}). Each page is loaded right after `/hello`, at demo size then at ten "
         "years (two figures in a cell: demo / ten years); ÷ /hello is its requests per second "
-        "as a share of that `/hello`.",
+        "as a share of that `/hello`. "
+        + (
+            "Pages as readers get them: from the page cache (the first request after each "
+            "publication builds the page; `BENCH_PAGE_CACHE=0` measures that). "
+            if results.get("page_cache", True)
+            else "Pages built on every request (the page cache off): what the first request "
+            "after each publication costs. "
+        )
+        + "Queries: those it takes to build the page.",
         "",
     ]
     for run in results["runs"]:

@@ -98,6 +98,9 @@ def server_environment(url: str | None) -> dict[str, str]:
         "SECRET_KEY": "bench-only-not-a-secret",
         "SUNSHINE_ENV": "development",
         "RATELIMIT_ENABLED": "0",
+        # BENCH_PAGE_CACHE=0 measures pages as built on every request (the cost of the first
+        # request after each publication); the default measures them as readers get them.
+        "PAGE_CACHE_ENABLED": os.environ.get("BENCH_PAGE_CACHE", "1"),
     }
     if url:
         environment["DATABASE_URL"] = url

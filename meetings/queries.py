@@ -10,11 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import abort, request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, and_, exists, func, literal, select, union_all
+from sqlalchemy import Select, and_, bindparam, exists, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from core.clock import office_zone, to_office_time, utcnow
@@ -128,19 +129,25 @@ class UpcomingThenPast(SelectPagination):
         upcoming_count = session.scalar(
             select(func.count()).select_from(self._upcoming().order_by(None).subquery())
         )
-        offset, items = self._query_offset, []
-        if offset < upcoming_count:
-            soonest = self._upcoming().order_by(Meeting.starts_at, Meeting.id)
-            items = list(session.scalars(soonest.limit(self.per_page).offset(offset)))
-        if len(items) < self.per_page:
-            latest = (
-                self._query_args["select"]
-                # (starts before now too, so the index on the start serves it in order)
-                .where(Meeting.starts_at < now, Meeting.ends_at < now)
-                .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-            )
-            rest = latest.limit(self.per_page - len(items)).offset(max(offset - upcoming_count, 0))
-            items += session.scalars(rest)
+        # Both asked on every page (the one with nothing to give for no rows), so a page costs
+        # the same queries whatever the archive holds.
+        offset = self._query_offset
+        soonest = (
+            self._upcoming()
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(max(min(self.per_page, upcoming_count - offset), 0))
+            .offset(min(offset, upcoming_count))
+        )
+        items = list(session.scalars(soonest))
+        latest = (
+            self._query_args["select"]
+            # (starting before now too, so the index on the start serves it in its order)
+            .where(Meeting.starts_at < now, Meeting.ends_at < now)
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            .limit(self.per_page - len(items))
+            .offset(max(offset - upcoming_count, 0))
+        )
+        items += session.scalars(latest)
         return items
 
 
@@ -259,11 +266,11 @@ def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:
     ).all()
 
 
-def live_version_of(meeting_id: int, now: datetime) -> str | None:
-    """What the public live feed of a meeting looks like now, as a short hash that changes
-    whenever it would look different; None when the meeting is not public. One query, with
-    nothing loaded, so an unchanged feed is answered 304 at once however busy the meeting."""
-    of_meeting = LiveUpdate.meeting_id == meeting_id
+@cache
+def _live_facts() -> Select:
+    """The one query behind the live feed's version, built once: what decides the meeting's
+    status and what the feed holds. Built per request, its SQL would cost more than it."""
+    of_meeting = LiveUpdate.meeting_id == bindparam("meeting_id")
     feed = [
         select(aggregate).where(of_meeting).scalar_subquery().label(name)
         for name, aggregate in (
@@ -273,19 +280,23 @@ def live_version_of(meeting_id: int, now: datetime) -> str | None:
             ("withdrawn", func.max(LiveUpdate.withdrawn_at)),
         )
     ]
-    row = db.session.execute(
-        select(
-            Meeting.id,
-            Meeting.revision,
-            Meeting.review_state,
-            Meeting.cancelled_at,
-            Meeting.concluded_at,
-            Meeting.starts_at,
-            Meeting.ends_at,
-            Meeting.original_starts_at,
-            *feed,
-        ).where(Meeting.id == meeting_id, Meeting.review_state == ReviewState.APPROVED)
-    ).first()
+    return select(
+        Meeting.id,
+        Meeting.revision,
+        Meeting.cancelled_at,
+        Meeting.concluded_at,
+        Meeting.starts_at,
+        Meeting.ends_at,
+        Meeting.original_starts_at,
+        *feed,
+    ).where(Meeting.id == bindparam("meeting_id"), Meeting.review_state == ReviewState.APPROVED)
+
+
+def live_version_of(meeting_id: int, now: datetime) -> str | None:
+    """What the public live feed of a meeting looks like now, as a short hash that changes
+    whenever it would look different; None when the meeting is not public. One query, with
+    nothing loaded, so an unchanged feed is answered 304 at once however busy the meeting."""
+    row = db.session.execute(_live_facts(), {"meeting_id": meeting_id}).first()
     if row is None:
         return None
     status = Meeting.public_status_at(row, now)  # the same rule, read from the row's facts

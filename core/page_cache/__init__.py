@@ -56,6 +56,7 @@ clock_boundaries: ExtensionPoint[Callable[[datetime], datetime | None]] = Extens
 visitor_parts: ExtensionPoint[tuple[str, Callable[[], str]]] = ExtensionPoint("visitor_parts")
 
 page_cache = Cache()
+VERSION_QUERY = select(PublicState.version).where(PublicState.id == 1)  # built once
 LONGEST = timedelta(minutes=1)
 PLACEHOLDER = "<!--sunshine-visitor:{name}-->"
 # Session keys that do not make a page personal: the form token a reader may carry.
@@ -85,7 +86,7 @@ def _build_id(app: Flask) -> str:
 def current_epoch(now: datetime) -> Epoch:
     """One query for the version; the next clock boundary is worked out once per version
     and process, and again only once it has passed."""
-    version = db.session.scalar(select(PublicState.version).where(PublicState.id == 1)) or 0
+    version = db.session.scalar(VERSION_QUERY) or 0
     remembered: Epoch | None = current_app.extensions.get("sunshine.epoch")
     if (
         remembered is not None
@@ -152,6 +153,7 @@ def serve_from_cache() -> Response | None:
     if kept is None:
         return None
     g.page_cache_hit = True
+    g.visitor_parts = kept["personal"]
     response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
     response.vary.update(kept["vary"])
     if not kept["personal"]:
@@ -181,7 +183,7 @@ def keep_and_fill(response: Response) -> Response:
             response.set_etag(key[:32])
     if key and response.status_code in (200, 304):
         response.headers["Cache-Control"] = "no-cache"  # revalidate: 304 costs one query
-    if response.mimetype == "text/html" and not response.direct_passthrough:
+    if g.get("visitor_parts") and not response.direct_passthrough:
         body = response.get_data(as_text=True)
         if "<!--sunshine-visitor:" in body:
             for name, render in visitor_parts.contributions():

@@ -77,7 +77,12 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         # hide_parameters: a logged database error never carries what a person typed.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # pool_pre_ping: a database server's restart costs no request an error (a SQLite file
+        # cannot go away, so it is not pinged before every request).
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": not database_url.startswith("sqlite"),
+            "hide_parameters": True,
+        },
         "REDIS_URL": redis_url or None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -93,6 +93,23 @@ def edit_pages(app) -> list[str]:
     return sorted(pages)
 
 
+def forms_posting_back(app, client):
+    """(page address, form, where it posts) for every form on every staff page that posts
+    back to its own page: the edit forms (a confirmation step and uploads aside)."""
+    for path in edit_pages(app):
+        page = client.get(path)
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+        for form in soup.select("form[method=post]"):
+            action = urljoin(path, form.get("action") or path)
+            if action.split("#")[0] != path or form.find("input", type="file"):
+                continue
+            if form.has_attr("data-confirms"):  # a confirmation, not an edit form
+                continue
+            yield path, form, action
+
+
 @pytest.fixture
 def demo_with_a_draft_consultation(app):
     load_demo()
@@ -122,32 +139,22 @@ def test_saving_any_edit_form_unchanged_changes_nothing(
 ):
     client.post("/login", data={"username": username, "password": password})
     saved = []
-    for path in edit_pages(app):
-        page = client.get(path)
-        if page.status_code != 200 or page.mimetype != "text/html":
-            continue
-        soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
-        for form in soup.select("form[method=post]"):
-            action = urljoin(path, form.get("action") or path)
-            if action.split("#")[0] != path or form.find("input", type="file"):
-                continue
-            if form.has_attr("data-confirms"):  # a confirmation, not an edit form
-                continue
-            before = stored_state()
-            response = client.post(action, data=MultiDict(browser_fields(form)))
-            assert response.status_code in (303, 422), (path, response.status_code)
-            after = stored_state()
-            changed = {
-                table: [
-                    rows_pair
-                    for rows_pair in zip(before[table], rows, strict=True)
-                    if rows_pair[0] != rows_pair[1]
-                ]
-                for table, rows in after.items()
-                if rows != before[table]
-            }
-            assert not changed, f"saving {path} unchanged changed what is stored: {changed}"
-            saved.append(path)
+    for path, form, action in forms_posting_back(app, client):
+        before = stored_state()
+        response = client.post(action, data=MultiDict(browser_fields(form)))
+        assert response.status_code in (303, 422), (path, response.status_code)
+        after = stored_state()
+        changed = {
+            table: [
+                rows_pair
+                for rows_pair in zip(before[table], rows, strict=True)
+                if rows_pair[0] != rows_pair[1]
+            ]
+            for table, rows in after.items()
+            if rows != before[table]
+        }
+        assert not changed, f"saving {path} unchanged changed what is stored: {changed}"
+        saved.append(path)
     # The walk reached the forms that edit times and text.
     assert any(re.fullmatch(r"/admin/meetings/\d+", p) for p in saved), saved
     assert any(re.fullmatch(r"/admin/consultations/\d+", p) for p in saved), saved

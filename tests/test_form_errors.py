@@ -4,15 +4,13 @@ field, and each message sits next to its field."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
 from engagement.demo import load_demo
 from extensions import db
-from tests.test_edit_forms import browser_fields, edit_pages
+from tests.test_edit_forms import browser_fields, forms_posting_back
 
 
 @pytest.fixture
@@ -29,36 +27,26 @@ def emptied(fields: list[tuple[str, str]]) -> MultiDict:
 def test_error_summaries_follow_the_order_of_the_fields(app, client, demo):
     client.post("/login", data={"username": "admin", "password": "demo-admin-2026"})
     checked = []
-    for path in edit_pages(app):
-        page = client.get(path)
-        if page.status_code != 200 or page.mimetype != "text/html":
+    for path, form, action in forms_posting_back(app, client):
+        answer = client.post(action, data=emptied(browser_fields(form)))
+        if answer.status_code != 422:
             continue
-        soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
-        for form in soup.select("form[method=post]"):
-            action = urljoin(path, form.get("action") or path)
-            if action.split("#")[0] != path or form.find("input", type="file"):
-                continue
-            if form.has_attr("data-confirms"):  # a confirmation, not an edit form
-                continue
-            answer = client.post(action, data=emptied(browser_fields(form)))
-            if answer.status_code != 422:
-                continue
-            shown = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
-            summary = shown.find(id="error-summary")
-            assert summary is not None, path
-            linked = [a["href"].removeprefix("#") for a in summary.select("a[href^='#']")]
-            in_page = [
-                element["id"]
-                for element in shown.find_all(id=True)
-                if element["id"] in linked
-                and element.name in ("input", "select", "textarea")
-                and element.get("type") != "hidden"
-            ]
-            assert linked == in_page, f"{path}: summary {linked}, page {in_page}"
-            for field_id in linked:
-                # a group of radio buttons is linked by its first button
-                base = field_id.removesuffix("-0")
-                assert shown.find(id=f"{base}-error") is not None, (path, field_id)
-            checked.append(path)
+        shown = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
+        summary = shown.find(id="error-summary")
+        assert summary is not None, path
+        linked = [a["href"].removeprefix("#") for a in summary.select("a[href^='#']")]
+        in_page = [
+            element["id"]
+            for element in shown.find_all(id=True)
+            if element["id"] in linked
+            and element.name in ("input", "select", "textarea")
+            and element.get("type") != "hidden"
+        ]
+        assert linked == in_page, f"{path}: summary {linked}, page {in_page}"
+        for field_id in linked:
+            # a group of radio buttons is linked by its first button
+            base = field_id.removesuffix("-0")
+            assert shown.find(id=f"{base}-error") is not None, (path, field_id)
+        checked.append(path)
     assert any(p.startswith("/admin/staff/") for p in checked), checked
     assert len(checked) >= 4, checked

@@ -12,26 +12,31 @@ from meetings.models import AgendaDocument, AgendaItem, ChangeKind, MeetingChang
 from tests.responses import queries_for
 
 
+def agenda_of(items: int, documents_each: int) -> list[AgendaItem]:
+    """`items` agenda items with `documents_each` documents each."""
+    return [
+        AgendaItem(
+            position=i,
+            title=f"议题{i}",
+            documents=[
+                AgendaDocument(
+                    original_name=f"文件{i}.pdf",
+                    stored_name=f"{secrets.token_hex(8)}.pdf",
+                    content_type="application/pdf",
+                    size=100,
+                )
+                for _ in range(documents_each)
+            ],
+        )
+        for i in range(1, items + 1)
+    ]
+
+
 def build(make_meeting, announce, approve_change, meetings: int, items: int) -> int:
     """Announced meetings, each with items, documents, a live update and an approved change."""
     last = None
     for number in range(meetings):
-        agenda = [
-            AgendaItem(
-                position=i,
-                title=f"议题{i}",
-                documents=[
-                    AgendaDocument(
-                        original_name=f"文件{i}.pdf",
-                        stored_name=f"{secrets.token_hex(8)}.pdf",
-                        content_type="application/pdf",
-                        size=100,
-                    )
-                    for j in range(2)
-                ],
-            )
-            for i in range(1, items + 1)
-        ]
+        agenda = agenda_of(items, documents_each=2)
         meeting = announce(
             make_meeting(
                 title=f"会议{number}",
@@ -69,23 +74,7 @@ def test_meeting_page_query_count_does_not_grow(client, make_meeting, announce, 
 
 
 def draft_with_items(make_meeting, items: int):
-    return make_meeting(
-        agenda=[
-            AgendaItem(
-                position=i,
-                title=f"议题{i}",
-                documents=[
-                    AgendaDocument(
-                        original_name=f"文件{i}.pdf",
-                        stored_name=f"{secrets.token_hex(8)}.pdf",
-                        content_type="application/pdf",
-                        size=100,
-                    )
-                ],
-            )
-            for i in range(1, items + 1)
-        ]
-    )
+    return make_meeting(agenda=agenda_of(items, documents_each=1))
 
 
 def test_staff_meeting_page_with_its_preview_query_count_does_not_grow(

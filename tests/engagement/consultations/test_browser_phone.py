@@ -68,6 +68,15 @@ def test_an_empty_send_lands_on_the_error_summary(
     )
 
 
+def send_li_xiuyings_comment(page) -> None:
+    page.get_by_label("您的意见", exact=True).fill("社区驿站要有助餐服务。")
+    page.get_by_label("您的姓名", exact=True).fill("李秀英")
+    page.locator("#phone").fill("13912345678")
+    page.locator("#email").fill("li@example.com")
+    page.get_by_label("我同意处理我的个人信息").check()
+    page.get_by_role("button", name="提交意见", exact=True).click()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_back_and_send_again_stores_one_comment_and_shows_no_details(
@@ -75,12 +84,7 @@ def test_back_and_send_again_stores_one_comment_and_shows_no_details(
 ):
     page = new_page(width=PHONE, height=700, java_script_enabled=javascript)
     page.goto(f"/consultations/{consultation_id}")
-    page.get_by_label("您的意见", exact=True).fill("社区驿站要有助餐服务。")
-    page.get_by_label("您的姓名", exact=True).fill("李秀英")
-    page.locator("#phone").fill("13912345678")
-    page.locator("#email").fill("li@example.com")
-    page.get_by_label("我同意处理我的个人信息").check()
-    page.get_by_role("button", name="提交意见", exact=True).click()
+    send_li_xiuyings_comment(page)
     expect(page.locator("#receipt")).to_be_visible()
     assert stored_comments() == 1
 
@@ -89,12 +93,7 @@ def test_back_and_send_again_stores_one_comment_and_shows_no_details(
     expect(page.locator("#email")).to_have_value("")
     expect(page.locator("#name")).to_have_value("")
     # Whatever the form holds now, sending it again never makes a second copy.
-    page.get_by_label("您的意见", exact=True).fill("社区驿站要有助餐服务。")
-    page.get_by_label("您的姓名", exact=True).fill("李秀英")
-    page.locator("#phone").fill("13912345678")
-    page.locator("#email").fill("li@example.com")
-    page.get_by_label("我同意处理我的个人信息").check()
-    page.get_by_role("button", name="提交意见", exact=True).click()
+    send_li_xiuyings_comment(page)
     expect(page.locator("#receipt")).to_be_visible()
     assert stored_comments() == 1
 

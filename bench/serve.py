@@ -57,6 +57,7 @@ class Server:
 
     def __init__(self, name: str, target: str, workers: int, environment: dict[str, str]):
         self.name, self.port = name, free_port()
+        self.database_url = environment.get("DATABASE_URL")
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.log = RESULTS / f"{name}.log"
         command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync"]

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
-from core.page_cache import cached_pages, clock_boundaries
+from core.page_cache import cached_pages, clock_boundaries, tagged_fragments
 from core.review import DirectPublication, direct_publications
 
 
@@ -30,12 +30,15 @@ def register(app: Flask) -> None:
     for endpoint in (
         "meetings.meeting_list",
         "meetings.meeting_page",
+        "meetings.live_updates",
         "api.meetings",
         "api.meeting",
     ):
         cached_pages.register(app, endpoint)
-    for endpoint in ("api.meetings", "api.meeting"):
-        cached_pages.register(app, endpoint)
+    # The live feed is polled with its tag: unchanged, it is answered 304 from the version.
+    tagged_fragments.register(
+        app, ("meetings.live_updates", lambda values: ("live", values["meeting_id"]))
+    )
     clock_boundaries.register(app, next_public_moment)
     staff_menu.register(
         app,

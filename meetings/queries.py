@@ -4,21 +4,19 @@ one query and one sort order for each list. Every public query starts from
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from flask import abort, request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, and_, bindparam, exists, func, literal, select, union_all
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
-from core.clock import office_zone, to_office_time, utcnow
+from core.clock import office_zone, to_office_time
 from core.extension_points import ExtensionPoint
 from core.review import ReviewState
 from extensions import db
@@ -264,49 +262,6 @@ def public_live_updates(meeting: Meeting) -> list[LiveUpdate]:
         .where(LiveUpdate.meeting_id == meeting.id, LiveUpdate.withdrawn_at.is_(None))
         .order_by(LiveUpdate.posted_at.desc(), LiveUpdate.id.desc())
     ).all()
-
-
-@cache
-def _live_facts() -> Select:
-    """The one query behind the live feed's version, built once: what decides the meeting's
-    status and what the feed holds. Built per request, its SQL would cost more than it."""
-    of_meeting = LiveUpdate.meeting_id == bindparam("meeting_id")
-    feed = [
-        select(aggregate).where(of_meeting).scalar_subquery().label(name)
-        for name, aggregate in (
-            ("posts", func.count(LiveUpdate.id)),
-            ("posted", func.max(LiveUpdate.posted_at)),
-            ("edited", func.max(LiveUpdate.edited_at)),
-            ("withdrawn", func.max(LiveUpdate.withdrawn_at)),
-        )
-    ]
-    return select(
-        Meeting.id,
-        Meeting.revision,
-        Meeting.cancelled_at,
-        Meeting.concluded_at,
-        Meeting.starts_at,
-        Meeting.ends_at,
-        Meeting.original_starts_at,
-        *feed,
-    ).where(Meeting.id == bindparam("meeting_id"), Meeting.review_state == ReviewState.APPROVED)
-
-
-def live_version_of(meeting_id: int, now: datetime) -> str | None:
-    """What the public live feed of a meeting looks like now, as a short hash that changes
-    whenever it would look different; None when the meeting is not public. One query, with
-    nothing loaded, so an unchanged feed is answered 304 at once however busy the meeting."""
-    row = db.session.execute(_live_facts(), {"meeting_id": meeting_id}).first()
-    if row is None:
-        return None
-    status = Meeting.public_status_at(row, now)  # the same rule, read from the row's facts
-    seed = f"{row.id}|{row.revision}|{status.value}|{row.posts}|{row.posted}|{row.edited}"
-    seed += f"|{row.withdrawn}"
-    return hashlib.sha256(seed.encode()).hexdigest()[:20]
-
-
-def live_version(meeting: Meeting) -> str:
-    return live_version_of(meeting.id, utcnow()) or ""
 
 
 def next_public_moment(now: datetime) -> datetime | None:

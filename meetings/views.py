@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from core.clock import utcnow
 from core.files import send_stored
+from core.page_cache import epoch_tag
 from core.review import ReviewState
 from core.web import query_int, render_page
 from extensions import db
 from meetings.models import AgendaDocument, AgendaItem, LiveUpdate, Meeting
 from meetings.queries import (
     filter_choices,
-    live_version,
-    live_version_of,
     meeting_filters,
     meeting_public_page,
     public_live_updates,
@@ -52,32 +51,34 @@ def meeting_page(meeting_id: int) -> Response:
         meeting=meeting,
         page=meeting_public_page(meeting, utcnow()),
         updates=public_live_updates(meeting),
-        live_version=live_version(meeting),
+        live_version=live_tag(meeting.id),
     )
 
 
 @bp.get("/meetings/<int:meeting_id>/live")
 def live_updates(meeting_id: int) -> Response:
-    """The live-updates fragment, polled by htmx: decided from one query, 304 when nothing
-    has changed; the feed is loaded only when it has."""
-    version = live_version_of(meeting_id, utcnow())
-    if version is None:
-        abort(404)
-    if request.args.get("v") == version or version in request.if_none_match:
-        response = Response(status=304)
-    else:
-        meeting = public_meeting_or_404(meeting_id)
-        response = render_page(
-            "meetings/live_page.html",
-            "meetings/_live_updates.html",
-            meeting=meeting,
-            updates=public_live_updates(meeting),
-            live_version=version,
-        )
-    response.set_etag(version)
-    response.headers["Cache-Control"] = "no-cache"
+    """The live-updates fragment, polled by htmx with the tag of what it shows (`v`): while
+    nothing public has changed the page cache answers 304 before this view (often before
+    Flask); the feed is loaded only when something has."""
+    version = live_tag(meeting_id)
+    if request.args.get("v") == version:
+        return Response(status=304)
+    meeting = public_meeting_or_404(meeting_id)
+    response = render_page(
+        "meetings/live_page.html",
+        "meetings/_live_updates.html",
+        meeting=meeting,
+        updates=public_live_updates(meeting),
+        live_version=version,
+    )
     response.vary.add("HX-Request")
     return response
+
+
+def live_tag(meeting_id: int) -> str:
+    """Changes whenever anything public changes (a live update is posted, corrected or
+    withdrawn; the meeting changes) or the clock passes a boundary (it goes live, it ends)."""
+    return epoch_tag("live", meeting_id)
 
 
 @bp.get("/documents/<int:document_id>/<path:name>")

@@ -261,3 +261,13 @@ def screenshot_at_widths(page: Page, artifacts_dir: Path, name: str) -> None:
     finally:
         if original is not None:
             page.set_viewport_size(original)
+
+
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling, and has taken up what it swapped
+    in (a person never acts within those milliseconds; a test can)."""
+    page.wait_for_function(
+        """() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+            && [...document.querySelectorAll('[data-hx-get], [data-hx-post]')]
+                .every((element) => element['htmx-internal-data'])"""
+    )

@@ -5,8 +5,8 @@ htmx-fragment-or-not, under the public-data version (`models.PublicState`), whic
 change to anything the public can see increases in its own transaction: the request after
 an approval, a withdrawal or a cancellation reads a new version and renders afresh. What
 changes with the clock alone (a meeting going live, a period closing at its second) is
-met by each feature's next such moment (`clock_boundaries`): an entry is never served past
-it, nor kept longer than a minute (times left are shown to the minute).
+met by each feature's next such moment (`clock_boundaries`; the time left of an open
+comment period counts too): an entry is never served past it, nor past the next whole hour.
 
 The validator (ETag) is derived from the version and that moment, so any worker answers
 a conditional GET with 304 after one query, without building the page. Staff, and anyone
@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
@@ -42,6 +43,8 @@ __all__ = [
     "bump_public_version",
     "cached_pages",
     "clock_boundaries",
+    "epoch_tag",
+    "tagged_fragments",
     "visitor_part",
     "visitor_parts",
 ]
@@ -54,10 +57,17 @@ clock_boundaries: ExtensionPoint[Callable[[datetime], datetime | None]] = Extens
 )
 # name -> renders the per-visitor part (e.g. a form's hidden fields) for this response.
 visitor_parts: ExtensionPoint[tuple[str, Callable[[], str]]] = ExtensionPoint("visitor_parts")
+# endpoint -> the parts of its `epoch_tag` from its address's values: a poll whose `v` is
+# still the current tag is answered 304 from the version alone.
+tagged_fragments: ExtensionPoint[tuple[str, Callable[[dict[str, Any]], tuple[object, ...]]]] = (
+    ExtensionPoint("tagged_fragments")
+)
 
 page_cache = Cache()
 VERSION_QUERY = select(PublicState.version).where(PublicState.id == 1)  # built once
-LONGEST = timedelta(minutes=1)
+# However quiet the clock, a kept page is built again at the next whole hour (a safety net
+# for anything shown that changes with time and names no boundary of its own).
+LONGEST = timedelta(hours=1)
 PLACEHOLDER = "<!--sunshine-visitor:{name}-->"
 # Session keys that do not make a page personal: the form token a reader may carry.
 IMPERSONAL_SESSION_KEYS = {"csrf_token"}
@@ -95,9 +105,9 @@ def current_epoch(now: datetime) -> Epoch:
     ):
         return remembered
     upcoming = [moment for find in clock_boundaries.contributions() if (moment := find(now))]
-    # The next whole minute, the same in every worker, so their keys and validators agree.
-    next_minute = now.replace(second=0, microsecond=0) + LONGEST
-    epoch = Epoch(version, now, min([*upcoming, next_minute]))
+    # The next whole hour, the same in every worker, so their keys and validators agree.
+    next_hour = now.replace(minute=0, second=0, microsecond=0) + LONGEST
+    epoch = Epoch(version, now, min([*upcoming, next_hour]))
     current_app.extensions["sunshine.epoch"] = epoch
     return epoch
 
@@ -115,26 +125,67 @@ def _cacheable() -> bool:
     )
 
 
-def _key(epoch: Epoch) -> str:
-    language = request.cookies.get("lang", "")
-    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+def page_key(build_id: str, epoch: Epoch, language: str, fragment: bool, full_path: str) -> str:
+    """Names one kept page; its first 32 characters are the page's validator (ETag). The
+    same in every worker, and computable before Flask (`shortcut`)."""
     seed = "|".join(
         [
-            current_app.extensions["sunshine.build_id"],
+            build_id,
             str(epoch.version),
             epoch.until.isoformat(),
             language,
             "fragment" if fragment else "page",
-            request.full_path,
+            full_path,
         ]
     )
     return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def wants_fragment(headers: Any) -> bool:
+    return headers.get("HX-Request") == "true" and not headers.get("HX-Boosted")
+
+
+def _key(epoch: Epoch) -> str:
+    return page_key(
+        current_app.extensions["sunshine.build_id"],
+        epoch,
+        request.cookies.get("lang", ""),
+        wants_fragment(request.headers),
+        request.full_path,
+    )
+
+
+def tag_for(build_id: str, epoch: Epoch, parts: tuple[object, ...]) -> str:
+    seed = "|".join([build_id, str(epoch.version), epoch.until.isoformat(), *map(str, parts)])
+    return hashlib.sha256(seed.encode()).hexdigest()[:20]
+
+
+def epoch_tag(*parts: object) -> str:
+    """A short version of what the public can see, for a fragment that is polled with it
+    (`?v=`): it changes with every public change and clock boundary, so an unchanged poll is
+    answered 304 from the version alone (`tagged_fragments`, and before Flask)."""
+    epoch = current_epoch(utcnow())
+    return tag_for(current_app.extensions["sunshine.build_id"], epoch, parts)
 
 
 def visitor_part(name: str) -> Markup:
     """In a template: the per-visitor part `name`, filled in for each response."""
     g.visitor_parts = True
     return Markup(PLACEHOLDER.format(name=escape(name)))  # noqa: S704  (escaped)
+
+
+def tagged_parts(endpoint: str | None, values: dict[str, Any]) -> tuple[object, ...] | None:
+    for tagged, parts in tagged_fragments.contributions():
+        if tagged == endpoint:
+            return parts(values)
+    return None
+
+
+def _tag_still_current(epoch: Epoch) -> bool:
+    parts = tagged_parts(request.endpoint, request.view_args or {})
+    if parts is None or not request.args.get("v"):
+        return False
+    return request.args["v"] == tag_for(current_app.extensions["sunshine.build_id"], epoch, parts)
 
 
 def serve_from_cache() -> Response | None:
@@ -144,7 +195,7 @@ def serve_from_cache() -> Response | None:
     key = g.page_cache_key = _key(epoch)
     g.page_cache_epoch = epoch
     etag = key[:32]
-    if etag in request.if_none_match:
+    if etag in request.if_none_match or _tag_still_current(epoch):
         response = Response(status=304)
         response.set_etag(etag)
         g.page_cache_hit = True
@@ -209,4 +260,7 @@ def register(app: Flask) -> None:
     app.extensions["sunshine.build_id"] = _build_id(app)
     app.before_request(serve_from_cache)
     app.after_request(keep_and_fill)
+    from core.page_cache.shortcut import NotModifiedShortcut
+
+    app.wsgi_app = NotModifiedShortcut(app, app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals["visitor_part"] = visitor_part

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
@@ -215,10 +215,21 @@ def comment_by_receipt(receipt_number: str) -> Comment | None:
 
 
 def next_public_moment(now: datetime) -> datetime | None:
-    """The next moment after `now` when a public consultation opens or closes."""
+    """The next moment after `now` when a public consultation opens or closes, or the time
+    left that an open one shows changes (to the hour while days are left, then to the
+    minute, as `core.web.time_left` writes it)."""
     public = Consultation.review_state == ReviewState.APPROVED
     moments = [
         db.session.scalar(select(func.min(column)).where(public, column > now))
         for column in (Consultation.opens_at, Consultation.closes_at)
     ]
+    open_closing = db.session.scalars(
+        select(Consultation.closes_at).where(
+            public, Consultation.opens_at <= now, Consultation.closes_at > now
+        )
+    )
+    for closes_at in open_closing:
+        left = int((closes_at - now).total_seconds())
+        step = 3600 if left >= 86400 else 60
+        moments.append(now + timedelta(seconds=left % step + 1))  # within its second
     return min((moment for moment in moments if moment is not None), default=None)

@@ -84,7 +84,7 @@ class TestReaders:
             unchanged, checked = queries_for(
                 client, url, headers={"If-None-Match": first.headers["ETag"]}
             )
-            assert unchanged.status_code == 304 and unchanged.data == b"" and checked == 1
+            assert unchanged.status_code == 304 and unchanged.data == b"" and checked <= 1
 
     @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
     def test_each_visitor_gets_their_own_form_keys_on_a_kept_page(self, app, open_consultation):
@@ -168,6 +168,28 @@ class TestFreshness:
         with freeze_time(consultation.closes_at):
             assert b"data-comment-form" not in client.get(page).data
             assert client.get("/consultations/").data != listed.data
+
+    def test_an_old_validator_gets_the_new_page_after_a_publication(
+        self, client, make_meeting, reviewer, announce
+    ):
+        announce(make_meeting(title="第一次会议"))
+        first = client.get("/meetings/")
+        meeting = make_meeting(title="第二次会议")
+        review.submit_for_review(meeting, actor=meeting.author)
+        review.approve(meeting, actor=reviewer)
+        db.session.commit()
+        again = client.get("/meetings/", headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 200 and "第二次会议" in text_of(again)
+
+    def test_staff_revalidating_a_public_page_get_it_built(
+        self, client, auth, make_user, make_meeting, announce
+    ):
+        from core.accounts.models import Role
+
+        announce(make_meeting(title="第一次会议"))
+        etag = client.get("/meetings/").headers["ETag"]
+        auth.login(make_user(Role.EDITOR))
+        assert client.get("/meetings/", headers={"If-None-Match": etag}).status_code == 200
 
     def test_staff_always_see_live_data(self, client, auth, make_user, demo):
         from core.accounts.models import Role

@@ -26,6 +26,7 @@ from tests.browser_support import (
     add_agenda_item,
     approve_in_queue,
     expect,
+    htmx_settled,
     public_meeting,
     requires_chromium,
     screenshot_at_widths,
@@ -504,6 +505,7 @@ def test_status_filter_updates_the_list_in_place_and_the_address(
     page.get_by_label("状态", exact=True).select_option(label="正在召开")
     expect(page).to_have_url(re.compile(r"status=live"))
     expect(titles_listed(page)).to_have_text([meetings["live"].title])
+    htmx_settled(page)
     page.get_by_label("会议主体", exact=True).select_option(label="什刹海街道主任办公会")
     expect(page.locator("#results-count")).to_have_text("共 0 次会议")
     expect(page.locator("#results")).to_contain_text("没有符合条件的会议")

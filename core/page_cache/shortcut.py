@@ -10,6 +10,7 @@ else, or any doubt, goes on to the app.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ class NotModifiedShortcut:
     def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.local = threading.local()  # each thread's own connection for the version
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         answer = self._not_modified(environ)
@@ -88,16 +90,28 @@ class NotModifiedShortcut:
         ]
 
     def _version(self) -> int | None:
-        """The public-data version, asked on a bare pooled connection (no session)."""
-        from extensions import db
-
-        connection = db.engine.raw_connection()
+        """The public-data version, asked on a connection of this thread's own, kept open
+        outside the pool and in autocommit: one round trip, no session, no ping."""
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = self._connect()
         try:
             cursor = connection.cursor()
             cursor.execute(VERSION_SQL)
             row = cursor.fetchone()
             cursor.close()
-            connection.rollback()
-        finally:
+        except Exception:
+            self.local.connection = None  # gone (a restarted server): the app answers
             connection.close()
+            raise
         return row[0] if row else None
+
+    def _connect(self) -> Any:
+        from extensions import db
+
+        pooled = db.engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()  # ours from now on, never handed to a request
+        if db.engine.dialect.name == "postgresql":
+            connection.autocommit = True  # reads the version without holding a transaction
+        return connection

@@ -3,6 +3,7 @@ pages' agenda notes: one query and one sort order for each list."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -229,7 +230,9 @@ def next_public_moment(now: datetime) -> datetime | None:
         )
     )
     for closes_at in open_closing:
-        left = int((closes_at - now).total_seconds())
+        left = (closes_at - now).total_seconds()
         step = 3600 if left >= 86400 else 60
-        moments.append(now + timedelta(seconds=left % step + 1))  # within its second
+        # The moment the shown value drops: a whole number of steps before the closing,
+        # the same moment whichever worker works it out.
+        moments.append(closes_at - timedelta(seconds=math.floor(left / step) * step))
     return min((moment for moment in moments if moment is not None), default=None)

@@ -105,6 +105,14 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": timezone_name,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Calendar events are named by this (UID "meeting-12@<domain>"), not by the public
+        # address: set it once, to a domain of the office's, and never change it, or every
+        # subscriber's calendar shows each event twice.
+        "CALENDAR_UID_DOMAIN": env.get("CALENDAR_UID_DOMAIN", "").strip() or "sunshine",
+        # A proxy or app may keep a public feed this many seconds without asking again.
+        "CALENDAR_MAX_AGE": int(env.get("CALENDAR_MAX_AGE", "300")),
+        # Each feed holds the newest this-many events (by start), whatever today's date.
+        "CALENDAR_FEED_SIZE": int(env.get("CALENDAR_FEED_SIZE", "1000")),
         "MAIL_SERVER": env.get("MAIL_SERVER", "").strip() or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,

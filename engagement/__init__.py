@@ -1,6 +1,7 @@
 """The public taking part: consultations and comments (`consultations/`), and what
 gathers every part of the product: the home page (`views`) and the demo loader (`demo`).
-Open days, invitations, calendar feeds and reports get folders of their own here.
+Calendar feeds (`calendar/`) gather the others' events; open days, invitations and
+reports get folders of their own here.
 
 It may import `meetings` and `core`; neither imports it.
 """
@@ -12,9 +13,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from core.page_cache import cached_pages
-    from engagement import consultations, demo, views
+    from engagement import calendar, consultations, demo, views
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "engagement.home")
     app.cli.add_command(demo.demo_cli)
     consultations.register(app)
+    calendar.register(app)

@@ -198,10 +198,22 @@ def years_with_meetings() -> list[int]:
     )
 
 
+def bodies_in_order() -> list[Body]:
+    """Every organising body, by level, then name: the list's filter and the calendars."""
+    return list(db.session.scalars(select(Body).order_by(Body.level, Body.name)))
+
+
+def body_or_404(slug: str) -> Body:
+    body = db.session.scalar(select(Body).where(Body.slug == slug))
+    if body is None:
+        abort(404)
+    return body
+
+
 def filter_choices() -> dict[str, list]:
     years = sorted(years_with_meetings(), reverse=True)
     return {
-        "bodies": db.session.scalars(select(Body).order_by(Body.level, Body.name)).all(),
+        "bodies": bodies_in_order(),
         "levels": list(BodyLevel),
         "years": years,
         "statuses": PUBLIC_STATUSES,

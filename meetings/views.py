@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from core.clock import utcnow
 from core.files import send_stored
+from core.ical import build_calendar, calendar_answer
 from core.page_cache import epoch_tag
 from core.review import ReviewState
 from core.web import query_int, render_page
 from extensions import db
+from meetings.calendar import meeting_event
 from meetings.models import AgendaDocument, AgendaItem, LiveUpdate, Meeting
 from meetings.queries import (
     filter_choices,
@@ -53,6 +55,18 @@ def meeting_page(meeting_id: int) -> Response:
         updates=public_live_updates(meeting),
         live_version=live_tag(meeting.id),
     )
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int) -> Response:
+    """The meeting as one event to add to a calendar: the same event (UID, SEQUENCE) as in
+    every feed."""
+
+    def build() -> bytes:
+        meeting = public_meeting_or_404(meeting_id)
+        return build_calendar(meeting.title, [meeting_event(meeting)])
+
+    return calendar_answer(f"meeting-{meeting_id}.ics", build, download=True)
 
 
 @bp.get("/meetings/<int:meeting_id>/live")

@@ -1,8 +1,9 @@
-"""What residents and open-data users get stays the same when the code is reorganised.
+"""What residents, open-data users and calendar apps get stays the same when the code is
+reorganised.
 
-The demo data is loaded at a fixed instant; the JSON of every `/api/v1` response is
-compared byte for byte, and every public page's visible text (in both languages) word for
-word, with a snapshot recorded from the product before the reorganisation. When a change
+The demo data is loaded at a fixed instant; the JSON of every `/api/v1` response and every
+calendar feed are compared byte for byte, and every public page's visible text (in both
+languages) word for word, with a snapshot recorded from the product before the reorganisation. When a change
 is meant to alter public output, record again with `SNAPSHOT_RECORD=1` and review the diff.
 """
 
@@ -39,7 +40,9 @@ def public_addresses() -> tuple[list[str], list[str]]:
     api = ["/api/v1/meetings", "/api/v1/meetings?per_page=5&page=2", "/api/v1/consultations"]
     api += [f"/api/v1/meetings/{i}" for i in meetings]
     api += [f"/api/v1/consultations/{i}" for i in consultations]
-    pages = ["/", "/meetings/", "/meetings/?status=concluded", "/consultations/"]
+    api += ["/calendar.ics", "/calendar.ics?lang=en", "/calendar/deadlines.ics"]
+    api += [f"/meetings/{i}.ics" for i in meetings[:3]]
+    pages = ["/", "/meetings/", "/meetings/?status=concluded", "/consultations/", "/calendar/"]
     pages += [f"/meetings/{i}" for i in meetings] + [f"/meetings/{i}/live" for i in meetings]
     pages += [f"/consultations/{i}" for i in consultations]
     return api, pages

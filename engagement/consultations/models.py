@@ -94,6 +94,10 @@ class Consultation(Reviewable, db.Model):
     original_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     extension_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Approval and each extension increment it and set `revised_at` (`revise`): the
+    # closing day's calendar event uses them as SEQUENCE and LAST-MODIFIED.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agenda_item: Mapped[AgendaItem] = relationship(lazy="joined", innerjoin=True)
     documents: Mapped[list[ConsultationDocument]] = relationship(
@@ -166,6 +170,7 @@ class Consultation(Reviewable, db.Model):
         while the consultation waited for review moves to the moment of approval."""
         if self.published_at is None:
             return
+        self.revise(self.published_at)
         opens_at = self.opens_at_approval(self.published_at)
         if opens_at != self.opens_at:
             record_change(
@@ -177,6 +182,11 @@ class Consultation(Reviewable, db.Model):
                 after={"opens_at": opens_at.isoformat()},
             )
             self.opens_at = opens_at
+
+    def revise(self, now: datetime) -> None:
+        """A change to the public period: calendars replace their copy of the deadline."""
+        self.revision += 1
+        self.revised_at = now
 
     def state_at(self, now: datetime) -> ConsultationState:
         if self.review_state != ReviewState.APPROVED:

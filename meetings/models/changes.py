@@ -211,4 +211,4 @@ class MeetingChange(Reviewable, db.Model):
                 item.position = positions.get(item.id, len(positions) + item.position)
         elif self.kind == ChangeKind.ADD_DOCUMENT:
             self.document.published_at = now
-        meeting.revision += 1
+        meeting.revise(now)

@@ -82,8 +82,10 @@ class Meeting(Reviewable, db.Model):
     sit_in_open: Mapped[bool] = mapped_column(default=False)
     sit_in_places: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str | None] = mapped_column(Text)
-    # Every public change increments it; calendar feeds use it as SEQUENCE.
+    # Every public change increments it and sets `revised_at`; calendar feeds use them as
+    # SEQUENCE and LAST-MODIFIED (`revise`).
     revision: Mapped[int] = mapped_column(default=0)
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set only by approved changes.
     original_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -132,13 +134,18 @@ class Meeting(Reviewable, db.Model):
         """Announcing publishes the agenda and documents prepared with the meeting: the
         current agenda, which is what the preview shows before approval."""
         now = utcnow()
-        self.revision += 1
+        self.revise(now)
         for item in self.current_agenda:
             if item.published_at is None:
                 item.published_at = now
         for item in self.agenda:
             for document in item.documents:
                 document.published_at = document.published_at or now
+
+    def revise(self, now: datetime) -> None:
+        """A change the public sees: calendars replace their copy of the event."""
+        self.revision += 1
+        self.revised_at = now
 
     def status_at(self, now: datetime) -> MeetingStatus:
         if self.review_state != ReviewState.APPROVED:

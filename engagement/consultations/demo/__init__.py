@@ -116,6 +116,7 @@ def _prepare_and_publish(story: _Story, staff: dict[str, User]) -> None:
         consultation.review_state = ReviewState.APPROVED
         consultation.reviewed_by = reviewer
         consultation.published_at = approved_at
+        consultation.revise(approved_at)
         record_change(
             "review.approve",
             consultation,

@@ -137,6 +137,7 @@ def extend_consultation(
     consultation.original_closes_at = consultation.original_closes_at or consultation.closes_at
     consultation.closes_at = new_closes_at
     consultation.extension_reason = reason.strip()
+    consultation.revise(utcnow())
     record_change(
         "consultation.extend",
         consultation,

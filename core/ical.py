@@ -23,7 +23,7 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from sqlalchemy import select
 
 from core.clock import office_zone
-from core.page_cache import PublicState, page_cache
+from core.page_cache import PublicState, client_holds, page_cache
 from extensions import db
 
 PRODID = "-//Sunshine//Open government meetings//ZH"
@@ -143,7 +143,10 @@ def calendar_answer(
     a client that has it gets 304 with nothing built; the bytes are built once per version
     and address, then kept. No cookie is set; a proxy may keep it for `CALENDAR_MAX_AGE`."""
     version, changed_at = db.session.execute(VERSION_QUERY).one_or_none() or (0, None)
-    seed = "|".join([current_app.extensions["sunshine.build_id"], str(version), request.full_path])
+    # By path and language only: other query strings neither change the feed nor make
+    # another copy of it to build and keep.
+    build_id = current_app.extensions["sunshine.build_id"]
+    seed = "|".join([build_id, str(version), request.path, calendar_language()])
     etag = hashlib.sha256(seed.encode()).hexdigest()[:32]
     response = Response(mimetype="text/calendar")
     response.set_etag(etag)
@@ -153,8 +156,14 @@ def calendar_answer(
     response.cache_control.max_age = current_app.config["CALENDAR_MAX_AGE"]
     disposition = "attachment" if download else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.make_conditional(request)  # 304 for a client that has this version
-    if response.status_code == 304:
+    unchanged = client_holds(etag, request.if_none_match) or (
+        not request.if_none_match
+        and changed_at is not None
+        and request.if_modified_since is not None
+        and changed_at.replace(microsecond=0) <= request.if_modified_since
+    )
+    if unchanged:  # the client has this version: nothing is built
+        response.status_code = 304
         return response
     key = f"calendar:{etag}"
     body = page_cache.get(key) if current_app.config.get("PAGE_CACHE_ENABLED", True) else None

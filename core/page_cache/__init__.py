@@ -42,6 +42,7 @@ __all__ = [
     "PublicState",
     "bump_public_version",
     "cached_pages",
+    "client_holds",
     "clock_boundaries",
     "epoch_tag",
     "tagged_fragments",
@@ -141,6 +142,21 @@ def page_key(build_id: str, epoch: Epoch, language: str, fragment: bool, full_pa
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
+# Flask-Compress names what it compressed by the validator and the algorithm ("abc:br"): a
+# client holding that copy holds this version too.
+COMPRESSED_SUFFIXES = (":br", ":gzip", ":deflate", ":zstd")
+
+
+def client_holds(etag: str, if_none_match: Any) -> bool:
+    """The client's `If-None-Match` names `etag`, as sent or as compressed."""
+    for held in if_none_match.as_set(include_weak=True):
+        for suffix in COMPRESSED_SUFFIXES:
+            held = held.removesuffix(suffix)
+        if held == etag:
+            return True
+    return etag in if_none_match  # "*"
+
+
 def wants_fragment(headers: Any) -> bool:
     return headers.get("HX-Request") == "true" and not headers.get("HX-Boosted")
 
@@ -195,7 +211,7 @@ def serve_from_cache() -> Response | None:
     key = g.page_cache_key = _key(epoch)
     g.page_cache_epoch = epoch
     etag = key[:32]
-    if etag in request.if_none_match or _tag_still_current(epoch):
+    if client_holds(etag, request.if_none_match) or _tag_still_current(epoch):
         response = Response(status=304)
         response.set_etag(etag)
         g.page_cache_hit = True

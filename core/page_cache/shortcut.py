@@ -53,7 +53,14 @@ class NotModifiedShortcut:
             return None
 
     def _decide(self, environ: dict[str, Any], remembered: Any) -> list[tuple[str, str]] | None:
-        from core.page_cache import cached_pages, page_key, tag_for, tagged_parts, wants_fragment
+        from core.page_cache import (
+            cached_pages,
+            client_holds,
+            page_key,
+            tag_for,
+            tagged_parts,
+            wants_fragment,
+        )
 
         now = utcnow()
         if not remembered.since <= now < remembered.until:
@@ -81,7 +88,7 @@ class NotModifiedShortcut:
         tag_current = parts is not None and request.args.get("v") == tag_for(
             build_id, remembered, parts
         )
-        if not tag_current and etag not in request.if_none_match:
+        if not tag_current and not client_holds(etag, request.if_none_match):
             return None
         return [
             ("ETag", f'"{etag}"'),

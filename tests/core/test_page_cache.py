@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core import review
 from core.clock import utcnow
+from core.page_cache import page_cache
 from engagement.consultations import operations as consultation_operations
 from engagement.consultations.models import Comment, Consultation
 from engagement.demo import load_demo
@@ -85,6 +86,22 @@ class TestReaders:
                 client, url, headers={"If-None-Match": first.headers["ETag"]}
             )
             assert unchanged.status_code == 304 and unchanged.data == b"" and checked <= 1
+
+    def test_a_compressed_copy_is_revalidated_as_cheaply(self, client, demo):
+        """Browsers ask for compressed pages, whose validator names the algorithm: a client
+        holding one is answered 304 from the version, without building or fetching it."""
+        for url in ("/", "/meetings/", "/api/v1/meetings"):
+            first = client.get(url, headers={"Accept-Encoding": "gzip"})
+            assert first.headers["Content-Encoding"] == "gzip", url
+            assert first.headers["ETag"].endswith(':gzip"'), url
+            page_cache.clear()  # a rebuild would take many queries, not one
+            unchanged, checked = queries_for(
+                client,
+                url,
+                headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]},
+            )
+            assert unchanged.status_code == 304 and unchanged.data == b"", url
+            assert checked <= 1, url
 
     @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
     def test_each_visitor_gets_their_own_form_keys_on_a_kept_page(self, app, open_consultation):

@@ -17,6 +17,7 @@ import vobject
 from freezegun import freeze_time
 
 from core.clock import utcnow
+from core.page_cache import page_cache
 from engagement.consultations import operations as consultation_operations
 from extensions import db
 from meetings.models import AgendaItem, ChangeKind, Meeting, Visibility
@@ -299,6 +300,22 @@ def test_a_client_that_has_the_feed_gets_304_from_one_query(client, archive):
             assert "Set-Cookie" not in again.headers
 
 
+def test_a_compressed_feed_is_revalidated_without_building_it(client, archive):
+    """Calendar apps ask for gzip; the validator of a compressed copy names the algorithm."""
+    for address in ("/calendar.ics", "/calendar/meetings.ics"):  # big enough to compress
+        first = fetch(client, address, **{"Accept-Encoding": "gzip"})
+        assert first.headers["ETag"].endswith(':gzip"')
+        page_cache.clear()
+        with count_queries() as statements:
+            again = client.get(
+                address, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+            )
+        assert again.status_code == 304 and again.data == b"", address
+        assert [statement for statement in statements if statement != "BEGIN"] == [
+            statements[-1]
+        ], address
+
+
 def test_a_publication_changes_the_validator_and_the_feed(client, archive, announce, make_meeting):
     before = fetch(client, "/calendar/meetings.ics")
     meeting = announce(make_meeting(title="新公布的会议"))
@@ -476,7 +493,8 @@ def test_feeds_speak_the_office_language_unless_asked_for_english(client, archiv
 def test_the_calendar_page_offers_every_feed_in_each_app(client, archive):
     page = client.get("/calendar/").data.decode()
     for address in ("/calendar.ics", "/calendar/meetings.ics", "/calendar/deadlines.ics"):
-        assert f'value="http://127.0.0.1:5000{address}"' in page or address in page
+        assert 'readonly spellcheck="false"' in page
+        assert f">http://127.0.0.1:5000{address}</textarea>" in page
         assert f"webcal://127.0.0.1:5000{address}" in page
     assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in page
     assert f"/calendar/bodies/{archive['body'].slug}.ics" in page
@@ -487,3 +505,11 @@ def test_a_meeting_page_links_its_own_event_and_its_bodys_feed(client, archive):
     page = client.get(f"/meetings/{meeting.id}").data.decode()
     assert f'href="/meetings/{meeting.id}.ics"' in page
     assert f'href="/calendar/bodies/{archive["body"].slug}.ics"' in page
+
+
+def test_other_query_strings_share_the_one_kept_feed(client, archive):
+    plain = fetch(client, "/calendar.ics")
+    assert fetch(client, "/calendar.ics?x=1").headers["ETag"] == plain.headers["ETag"]
+    english = fetch(client, "/calendar.ics?lang=en&x=2")
+    assert english.headers["ETag"] == fetch(client, "/calendar.ics?lang=en").headers["ETag"]
+    assert english.headers["ETag"] != plain.headers["ETag"]

@@ -62,6 +62,17 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
             raise ConfigError("DATABASE_URL must be set when SUNSHINE_ENV=production.")
         database_url = f"sqlite:///{instance_path / 'sunshine.sqlite3'}"
 
+    # Names every calendar event: each office its own, or a resident subscribed to two
+    # offices' calendars would see one's events overwrite the other's.
+    calendar_uid_domain = env.get("CALENDAR_UID_DOMAIN", "").strip()
+    if not calendar_uid_domain:
+        if production:
+            raise ConfigError(
+                "CALENDAR_UID_DOMAIN must be set when SUNSHINE_ENV=production "
+                "(a domain of the office's, e.g. sunshine.example.gov.cn; never change it)."
+            )
+        calendar_uid_domain = "sunshine.localhost"
+
     timezone_name = env.get("OFFICE_TIMEZONE", "Asia/Shanghai").strip() or "Asia/Shanghai"
     try:
         ZoneInfo(timezone_name)
@@ -108,7 +119,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # Calendar events are named by this (UID "meeting-12@<domain>"), not by the public
         # address: set it once, to a domain of the office's, and never change it, or every
         # subscriber's calendar shows each event twice.
-        "CALENDAR_UID_DOMAIN": env.get("CALENDAR_UID_DOMAIN", "").strip() or "sunshine",
+        "CALENDAR_UID_DOMAIN": calendar_uid_domain,
         # A proxy or app may keep a public feed this many seconds without asking again.
         "CALENDAR_MAX_AGE": int(env.get("CALENDAR_MAX_AGE", "300")),
         # Each feed holds the newest this-many events (by start), whatever today's date.

@@ -20,16 +20,13 @@ from datetime import UTC, date, datetime, timedelta
 from flask import Response, current_app, request
 from flask_babel import force_locale
 from icalendar import Calendar, Event, Timezone, vDuration
-from sqlalchemy import select
 
-from core.clock import office_zone
-from core.page_cache import PublicState, client_holds, page_cache
-from extensions import db
+from core.clock import office_zone, utcnow
+from core.page_cache import client_holds, page_cache, public_state
 
 PRODID = "-//Sunshine//Open government meetings//ZH"
 # How often a subscribed app is asked to look again; feeds also say so to proxies.
 REFRESH = timedelta(hours=1)
-VERSION_QUERY = select(PublicState.version, PublicState.changed_at).where(PublicState.id == 1)
 
 
 @dataclass(frozen=True)
@@ -140,9 +137,10 @@ def calendar_answer(
     filename: str, build: Callable[[], bytes], *, download: bool = False
 ) -> Response:
     """A public calendar answer with validators from the public-data version (one query):
-    a client that has it gets 304 with nothing built; the bytes are built once per version
-    and address, then kept. No cookie is set; a proxy may keep it for `CALENDAR_MAX_AGE`."""
-    version, changed_at = db.session.execute(VERSION_QUERY).one_or_none() or (0, None)
+    a client that has it gets 304 with nothing built; the bytes are built once per version,
+    address and language, then kept. No cookie is set; a proxy may keep it for
+    `CALENDAR_MAX_AGE`. The view has made sure the thing exists before calling this."""
+    version, changed_at = public_state()
     # By path and language only: other query strings neither change the feed nor make
     # another copy of it to build and keep.
     build_id = current_app.extensions["sunshine.build_id"]
@@ -150,27 +148,42 @@ def calendar_answer(
     etag = hashlib.sha256(seed.encode()).hexdigest()[:32]
     response = Response(mimetype="text/calendar")
     response.set_etag(etag)
-    if changed_at is not None:
-        response.last_modified = changed_at.replace(microsecond=0)
+    last_modified = _last_modified(changed_at)
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CALENDAR_MAX_AGE"]
     disposition = "attachment" if download else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     unchanged = client_holds(etag, request.if_none_match) or (
         not request.if_none_match
-        and changed_at is not None
+        and last_modified is not None
         and request.if_modified_since is not None
-        and changed_at.replace(microsecond=0) <= request.if_modified_since
+        and last_modified <= request.if_modified_since
     )
     if unchanged:  # the client has this version: nothing is built
         response.status_code = 304
         return response
+    keep = current_app.config.get("PAGE_CACHE_ENABLED", True)
     key = f"calendar:{etag}"
-    body = page_cache.get(key) if current_app.config.get("PAGE_CACHE_ENABLED", True) else None
+    body = page_cache.get(key) if keep else None
     if body is None:
         with force_locale(calendar_language()):
             body = build()
-        page_cache.set(key, body, timeout=int(REFRESH.total_seconds()))
+        if keep:
+            page_cache.set(key, body, timeout=int(REFRESH.total_seconds()))
     response.set_data(body)
     response.content_type = "text/calendar; charset=utf-8"
     return response
+
+
+def _last_modified(changed_at: datetime | None) -> datetime | None:
+    """The last public change, rounded up to its whole second (HTTP dates have no smaller
+    unit), and said only once that second is over: a client told "10:00:01" during that
+    second could otherwise miss a second change within it."""
+    if changed_at is None:
+        return None
+    whole = changed_at.replace(microsecond=0)
+    if whole < changed_at:
+        whole += timedelta(seconds=1)
+    return whole if whole <= utcnow() else None

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
 
 from core.ical import CalendarEvent, event_uid
 from core.web import office_time, public_link
-from extensions import db
 from meetings.models import Body, Meeting
+from meetings.queries import newest_public_meetings
 
 
 def meeting_uid(meeting_id: int) -> str:
@@ -71,20 +69,7 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
     )
 
 
-def _with_agenda(query: Select) -> Select:
-    return query.options(selectinload(Meeting.agenda))
-
-
 def public_meeting_events(body: Body | None = None) -> list[CalendarEvent]:
-    """The latest public meetings (all of one body's), as events in time order: the newest
-    `CALENDAR_FEED_SIZE` by start, which depends on the data only, never on today. Two
-    queries, whatever the number."""
-    query = Meeting.public()
-    if body is not None:
-        query = query.where(Meeting.body_id == body.id)
-    newest = db.session.scalars(
-        _with_agenda(query)
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(current_app.config["CALENDAR_FEED_SIZE"])
-    ).all()
+    """The newest public meetings (of one body), as events in time order."""
+    newest = newest_public_meetings(current_app.config["CALENDAR_FEED_SIZE"], body)
     return [meeting_event(meeting) for meeting in reversed(newest)]

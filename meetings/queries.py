@@ -14,7 +14,7 @@ from typing import Any
 from flask import abort, request
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, and_, exists, func, literal, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, subqueryload
 
 from core.clock import office_zone, to_office_time
 from core.extension_points import ExtensionPoint
@@ -196,6 +196,27 @@ def years_with_meetings() -> list[int]:
         if len(held) > 1
         else [year for year in db.session.scalars(held[0])]
     )
+
+
+def newest_public_meetings(limit: int, body: Body | None = None) -> list[Meeting]:
+    """The newest public meetings by start (of one body), with their agendas: a choice of
+    the data alone, never of today (the calendar feeds). Two queries at any size: the
+    agendas are loaded in one (a selectin load would split them into batches of 500)."""
+    query = Meeting.public()
+    if body is not None:
+        query = query.where(Meeting.body_id == body.id)
+    return list(
+        db.session.scalars(
+            query.options(subqueryload(Meeting.agenda))
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def public_meeting_exists(meeting_id: int) -> bool:
+    found = Meeting.public().with_only_columns(Meeting.id).where(Meeting.id == meeting_id)
+    return db.session.scalar(found) is not None
 
 
 def bodies_in_order() -> list[Body]:

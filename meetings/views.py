@@ -23,6 +23,7 @@ from meetings.queries import (
     meeting_filters,
     meeting_public_page,
     public_live_updates,
+    public_meeting_exists,
     public_meeting_or_404,
     public_meetings_page,
 )
@@ -61,6 +62,9 @@ def meeting_page(meeting_id: int) -> Response:
 def meeting_ics(meeting_id: int) -> Response:
     """The meeting as one event to add to a calendar: the same event (UID, SEQUENCE) as in
     every feed."""
+
+    if not public_meeting_exists(meeting_id):  # before any 304: gone is gone
+        abort(404)
 
     def build() -> bytes:
         meeting = public_meeting_or_404(meeting_id)

@@ -17,6 +17,13 @@ class TestConfiguration:
         with pytest.raises(ConfigError):
             load_config(tmp_path, env={"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40})
 
+    def test_production_requires_a_calendar_domain_of_its_own(self, tmp_path):
+        env = {"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"}
+        with pytest.raises(ConfigError, match="CALENDAR_UID_DOMAIN"):
+            load_config(tmp_path, env=env)
+        env["CALENDAR_UID_DOMAIN"] = "sunshine.example.gov.cn"
+        assert load_config(tmp_path, env=env)["CALENDAR_UID_DOMAIN"] == "sunshine.example.gov.cn"
+
     def test_local_secret_key_is_generated_once_and_kept_private(self, tmp_path):
         first = load_config(tmp_path, env={})["SECRET_KEY"]
         second = load_config(tmp_path, env={})["SECRET_KEY"]

@@ -3,8 +3,9 @@ reorganised.
 
 The demo data is loaded at a fixed instant; the JSON of every `/api/v1` response and every
 calendar feed are compared byte for byte, and every public page's visible text (in both
-languages) word for word, with a snapshot recorded from the product before the reorganisation. When a change
-is meant to alter public output, record again with `SNAPSHOT_RECORD=1` and review the diff.
+languages) word for word, with a snapshot recorded from the product before the
+reorganisation. When a change is meant to alter public output, record again with
+`SNAPSHOT_RECORD=1` and review the diff.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ __all__ = [
     "client_holds",
     "clock_boundaries",
     "epoch_tag",
+    "public_state",
     "tagged_fragments",
     "visitor_part",
     "visitor_parts",
@@ -65,7 +66,7 @@ tagged_fragments: ExtensionPoint[tuple[str, Callable[[dict[str, Any]], tuple[obj
 )
 
 page_cache = Cache()
-VERSION_QUERY = select(PublicState.version).where(PublicState.id == 1)  # built once
+STATE_QUERY = select(PublicState.version, PublicState.changed_at).where(PublicState.id == 1)
 # However quiet the clock, a kept page is built again at the next whole hour (a safety net
 # for anything shown that changes with time and names no boundary of its own).
 LONGEST = timedelta(hours=1)
@@ -83,21 +84,39 @@ class Epoch:
     until: datetime
 
 
+# What a page or feed is made from besides the data: the code, the templates, the
+# translations, and the settings that appear in what is served.
+BUILT_FROM = ("core", "meetings", "engagement", "templates", "translations")
+BUILT_WITH = ("PUBLIC_BASE_URL", "OFFICE_TIMEZONE", "CALENDAR_UID_DOMAIN", "CALENDAR_FEED_SIZE")
+
+
 def _build_id(app: Flask) -> str:
-    """Changes with any template or translation, so a new release never answers 304 with
-    an old page; the same in every worker of one release."""
+    """Changes with any code, template, translation or setting that shapes what is served,
+    so a new release (or a moved site) never answers 304 with an old page or feed; the
+    same in every worker of one release."""
     digest = hashlib.sha256()
-    for folder in ("templates", "translations"):
+    for folder in BUILT_FROM:
         for path in sorted(Path(app.root_path, folder).rglob("*")):
-            if path.is_file() and path.suffix in (".html", ".mo", ".po"):
+            if path.is_file() and path.suffix in (".py", ".html", ".mo", ".po"):
                 digest.update(path.read_bytes())
+    requirements = Path(app.root_path, "requirements.txt")  # the libraries that write it
+    if requirements.exists():
+        digest.update(requirements.read_bytes())
+    for setting in BUILT_WITH:
+        digest.update(f"{setting}={app.config.get(setting)}".encode())
     return digest.hexdigest()[:12]
+
+
+def public_state() -> tuple[int, datetime | None]:
+    """The public-data version and when it last changed: one query (built once)."""
+    row = db.session.execute(STATE_QUERY).one_or_none()
+    return (row.version, row.changed_at) if row is not None else (0, None)
 
 
 def current_epoch(now: datetime) -> Epoch:
     """One query for the version; the next clock boundary is worked out once per version
     and process, and again only once it has passed."""
-    version = db.session.scalar(VERSION_QUERY) or 0
+    version, _changed_at = public_state()
     remembered: Epoch | None = current_app.extensions.get("sunshine.epoch")
     if (
         remembered is not None

@@ -74,12 +74,13 @@ def feed(slug: str) -> Response:
 
 @bp.get("/calendar/bodies/<slug>.ics")
 def body_feed(slug: str) -> Response:
+    body = body_or_404(slug)  # before any 304; its slug is then a checked one
+
     def build() -> bytes:
-        body = body_or_404(slug)
         return build_calendar(
             _("Sunshine: meetings of %(body)s", body=body.name),
             public_meeting_events(body),
             _("Every announced meeting of %(body)s, with its public agenda.", body=body.name),
         )
 
-    return calendar_answer(f"{slug}.ics", build)
+    return calendar_answer(f"{body.slug}.ics", build)

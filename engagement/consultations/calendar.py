@@ -1,6 +1,7 @@
 """Comment-period deadlines as calendar events: an all-day event on the last day residents
 can comment, transparent so it blocks no time. An extension moves it (same UID, higher
-SEQUENCE); a cancelled meeting ends the period, and the deadline is then CANCELLED."""
+SEQUENCE); a cancelled meeting, or the item taken off the agenda, ends the period, and the
+deadline is then CANCELLED rather than left in calendars as a ghost."""
 
 from __future__ import annotations
 
@@ -8,23 +9,25 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager
 
 from core.clock import to_office_time
 from core.ical import CalendarEvent, event_uid
 from core.web import office_time, public_link
 from engagement.consultations.models import Consultation
-from extensions import db
-from meetings.models import AgendaItem
+from engagement.consultations.queries import newest_deadlines
 
 
 def deadline_event(consultation: Consultation) -> CalendarEvent:
-    meeting = consultation.agenda_item.meeting
-    cancelled = meeting.cancelled_at is not None
+    item = consultation.agenda_item
+    meeting = item.meeting
+    ended_by = [moment for moment in (meeting.cancelled_at, item.removed_at) if moment]
     # The last moment is just before the closing second: a period closing at midnight
     # ends on the day before.
     last_day = to_office_time(consultation.closes_at - timedelta(microseconds=1)).date()
-    url = public_link("consultations.consultation_page", consultation_id=consultation.id)
+    if item.removed_at is None:
+        url = public_link("consultations.consultation_page", consultation_id=consultation.id)
+    else:  # its page is gone with the item; the meeting page says the item was removed
+        url = public_link("meetings.meeting_page", meeting_id=meeting.id)
     lines = [_("Comments are accepted until %(time)s.", time=office_time(consultation.closes_at))]
     if consultation.original_closes_at is not None:
         lines.append(
@@ -34,34 +37,30 @@ def deadline_event(consultation: Consultation) -> CalendarEvent:
                 reason=consultation.extension_reason or "",
             )
         )
-    if cancelled:
+    if meeting.cancelled_at is not None:
         lines.append(_("The meeting was cancelled, so the comment period has ended."))
+    if item.removed_at is not None:
+        lines.append(_("The item was taken off the agenda, so the comment period has ended."))
     lines.append(_("On the agenda of: %(meeting)s", meeting=meeting.title))
     lines += ["", url]
     modified = consultation.revised_at or consultation.published_at or consultation.created_at
     title = _("Comments close: %(title)s", title=consultation.title)
     return CalendarEvent(
         uid=event_uid("comment-deadline", consultation.id),
-        summary=_("[Cancelled] %(title)s", title=title) if cancelled else title,
+        summary=_("[Cancelled] %(title)s", title=title) if ended_by else title,
         starts=last_day,
         ends=last_day + timedelta(days=1),
-        # The meeting's cancellation is a change of the deadline too.
-        sequence=consultation.revision + (1 if cancelled else 0),
-        modified=max(modified, meeting.cancelled_at) if cancelled else modified,
+        # Each ending is a change of the deadline too.
+        sequence=consultation.revision + len(ended_by),
+        modified=max([modified, *ended_by]),
         url=url,
         description="\n".join(lines),
-        cancelled=cancelled,
+        cancelled=bool(ended_by),
         transparent=True,
     )
 
 
 def public_deadline_events() -> list[CalendarEvent]:
-    """The latest public comment periods' deadlines (`CALENDAR_FEED_SIZE` by closing, a
-    choice of the data alone), in time order: one query."""
-    newest = db.session.scalars(
-        Consultation.public()
-        .options(contains_eager(Consultation.agenda_item).contains_eager(AgendaItem.meeting))
-        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
-        .limit(current_app.config["CALENDAR_FEED_SIZE"])
-    ).all()
+    """The newest comment periods' deadlines, in time order."""
+    newest = newest_deadlines(current_app.config["CALENDAR_FEED_SIZE"])
     return [deadline_event(consultation) for consultation in reversed(newest)]

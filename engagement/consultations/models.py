@@ -30,6 +30,7 @@ from meetings.models import (
     ChangeKind,
     Meeting,
     MeetingChange,
+    Visibility,
 )
 
 MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 一般不少于30日
@@ -134,12 +135,25 @@ class Consultation(Reviewable, db.Model):
     @classmethod
     def public(cls) -> Select:
         """Approved, and about a public item of an announced meeting (never a withheld one)."""
+        return cls._approved_on_an_announced_meeting().where(AgendaItem.shown_in_full())
+
+    @classmethod
+    def in_calendars(cls) -> Select:
+        """What calendars keep: the public ones, and those whose item has been taken off
+        the agenda since (their deadline is then shown cancelled, by the title that was
+        public); never one on a withheld item."""
+        return cls._approved_on_an_announced_meeting().where(
+            AgendaItem.published_at.is_not(None), AgendaItem.visibility == Visibility.PUBLIC
+        )
+
+    @classmethod
+    def _approved_on_an_announced_meeting(cls) -> Select:
         return (
             super()
             .public()
             .join(cls.agenda_item)
             .join(AgendaItem.meeting)
-            .where(Meeting.review_state == ReviewState.APPROVED, AgendaItem.shown_in_full())
+            .where(Meeting.review_state == ReviewState.APPROVED)
         )
 
     def review_blockers(self) -> list[str]:

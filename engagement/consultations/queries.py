@@ -12,7 +12,7 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from core.review import ReviewState
 from core.web import query_int
@@ -29,6 +29,19 @@ from meetings.models import AgendaItem, Meeting
 from meetings.queries import AgendaNote
 
 COMMENTS_PER_PAGE = 50
+
+
+def newest_deadlines(limit: int) -> list[Consultation]:
+    """The comment periods calendars show, the newest `limit` by closing (a choice of the
+    data alone, never of today), with their item and meeting: one query."""
+    return list(
+        db.session.scalars(
+            Consultation.in_calendars()
+            .options(contains_eager(Consultation.agenda_item).contains_eager(AgendaItem.meeting))
+            .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def public_consultation_or_404(consultation_id: int) -> Consultation:

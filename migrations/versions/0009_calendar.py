@@ -6,8 +6,8 @@ Revises: 0008_live_photo_descriptions
 Create Date: 2026-12-06 13:00:00
 
 Existing rows get what their history says: a meeting, the approval of its latest public
-change, else its announcement; a consultation, its approval, and one revision more if its
-period was extended.
+change, else its announcement; a consultation, its approval and one revision more for each
+extension in the audit log, last changed at the latest of them.
 """
 
 import sqlalchemy as sa
@@ -38,13 +38,17 @@ def upgrade():
         WHERE meetings.review_state = 'approved'
         """
     )
+    extensions = """FROM audit_entries
+        WHERE audit_entries.action = 'consultation.extend'
+          AND audit_entries.subject_type = 'Consultation'
+          AND audit_entries.subject_id = consultations.id"""
     op.execute(
-        """
+        f"""
         UPDATE consultations SET
-            revision = CASE WHEN original_closes_at IS NULL THEN 1 ELSE 2 END,
-            revised_at = published_at
+            revision = 1 + (SELECT COUNT(*) {extensions}),
+            revised_at = COALESCE((SELECT MAX(audit_entries.at) {extensions}), published_at)
         WHERE review_state = 'approved'
-        """
+        """  # noqa: S608  (no value from outside)
     )
 
 

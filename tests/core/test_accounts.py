@@ -246,7 +246,12 @@ class TestPasswordHashing:
     def app_config(self, tmp_path):
         production = load_config(
             tmp_path,
-            env={"SUNSHINE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"},
+            env={
+                "SUNSHINE_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "DATABASE_URL": "sqlite://",
+                "CALENDAR_UID_DOMAIN": "sunshine.example.gov.cn",
+            },
         )
         return {"PASSWORD_HASH_METHOD": production["PASSWORD_HASH_METHOD"]}
 

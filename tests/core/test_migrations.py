@@ -240,3 +240,105 @@ def test_concurrent_read_then_write_transactions_both_succeed_on_sqlite(app):
         thread.join()
     assert errors == []
     assert db.session.scalar(db.select(db.func.count(User.id))) == 2
+
+
+def test_calendar_revisions_are_read_from_the_history(tmp_path):
+    """0009 gives existing meetings and consultations the time they last changed publicly
+    and a consultation one revision per extension, from the changes and the audit log."""
+    from sqlalchemy import column, table
+
+    from core.clock import UTCDateTime
+
+    announced, changed = utcnow() - timedelta(days=9), utcnow() - timedelta(days=5)
+    approved, extensions = (
+        utcnow() - timedelta(days=8),
+        [utcnow() - timedelta(days=d) for d in (4, 2)],
+    )
+    with fresh_database(tmp_path) as url:
+        app = create_app(config_for_tests(url))
+        with app.app_context():
+            upgrade(revision="0008_live_photo_descriptions")
+            from core.page_cache.models import BUMPED
+
+            db.session.info[BUMPED] = True
+            author = User(username="editor", display_name="张敏", role=Role.EDITOR)
+            author.set_password("a long enough password")
+            body = Body(name="区政府常务会议", level=BodyLevel.DISTRICT, slug="district")
+            db.session.add_all([author, body])
+            db.session.flush()
+            # The tables as they were at 0008, with only the columns they had.
+            times = {name: UTCDateTime() for name in ("starts_at", "ends_at", "created_at")}
+            meetings = table(
+                "meetings",
+                *(column(name) for name in ("id", "body_id", "title", "author_id")),
+                *(column(name) for name in ("review_state", "revision", "sit_in_open")),
+                *(column(name) for name in ("sit_in_places",)),
+                *(column(name, kind) for name, kind in times.items()),
+                column("published_at", UTCDateTime()),
+            )
+            db.session.execute(
+                meetings.insert().values(
+                    id=1, body_id=body.id, title="第19次会议", author_id=author.id,
+                    review_state="approved", revision=2, sit_in_open=False, sit_in_places=0,
+                    starts_at=utcnow(), ends_at=utcnow(), created_at=announced,
+                    published_at=announced,
+                )
+            )  # fmt: skip
+            changes = table(
+                "meeting_changes",
+                *(column(name) for name in ("meeting_id", "kind", "review_state", "author_id")),
+                column("created_at", UTCDateTime()),
+                column("published_at", UTCDateTime()),
+            )
+            db.session.execute(
+                changes.insert().values(
+                    meeting_id=1, kind="postpone", review_state="approved",
+                    author_id=author.id, created_at=changed, published_at=changed,
+                )
+            )  # fmt: skip
+            items = table(
+                "agenda_items",
+                *(column(name) for name in ("id", "meeting_id", "position", "title")),
+                *(column(name) for name in ("is_major_decision", "visibility")),
+                column("created_at", UTCDateTime()),
+            )
+            db.session.execute(
+                items.insert().values(
+                    id=1, meeting_id=1, position=1, title="议题", is_major_decision=True,
+                    visibility="public", created_at=announced,
+                )
+            )  # fmt: skip
+            consultations = table(
+                "consultations",
+                *(column(name) for name in ("id", "agenda_item_id", "title", "draft_text")),
+                *(column(name) for name in ("explanation", "review_state", "author_id")),
+                *(column(name, UTCDateTime()) for name in ("opens_at", "closes_at")),
+                *(column(name, UTCDateTime()) for name in ("created_at", "published_at")),
+            )
+            db.session.execute(
+                consultations.insert().values(
+                    id=1, agenda_item_id=1, title="意见稿", draft_text="稿", explanation="说明",
+                    review_state="approved", author_id=author.id, opens_at=approved,
+                    closes_at=utcnow(), created_at=approved, published_at=approved,
+                )
+            )  # fmt: skip
+            db.session.add_all(
+                AuditEntry(
+                    actor_name="张敏", action="consultation.extend", at=moment,
+                    subject_type="Consultation", subject_id=1, summary="意见稿",
+                )
+                for moment in extensions
+            )  # fmt: skip
+            db.session.commit()
+            db.session.close()
+
+            upgrade()
+            meeting = db.session.get(Meeting, 1)
+            assert meeting.revised_at == changed and meeting.revision == 2
+            from engagement.consultations.models import Consultation
+
+            consultation = db.session.get(Consultation, 1)
+            assert consultation.revision == 3  # approval and two extensions
+            assert consultation.revised_at == extensions[-1]
+            db.session.remove()
+            db.engine.dispose()

@@ -297,7 +297,7 @@ def test_a_meeting_page_downloads_the_meeting_and_links_its_bodys_feed(
     [downloaded] = single.walk("VEVENT")
     [subscribed] = feed.walk("VEVENT")
     assert str(downloaded["UID"]) == str(subscribed["UID"])
-    expect(section.locator('a[href="/calendar/"]')).to_be_visible()
+    expect(section.locator('a[href="/calendar/#bodies-title"]')).to_be_visible()
 
 
 @pytest.mark.browser

@@ -4,14 +4,16 @@ or ten busy years), and the targets their throughput is read against.
 A feature adds its public pages to `PAGES` (calendar feeds, open days, decisions, ...). A
 page's `locate` runs inside an app context with a test client and returns the path to
 load and a few words on what it shows; it may ask the app itself, as the live fragment
-does for its current version.
+does for its current version. A conditional request also names the `headers` it sends
+(a calendar app holding the feed's current ETag), asked of whatever answers the page: the
+test client, or the server about to be loaded.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask.testing import FlaskClient
@@ -29,6 +31,7 @@ class PageKind(enum.Enum):
     HTML = "public HTML page"
     NOT_MODIFIED = "304 answer"
     DATA = "open data or health check"
+    CALENDAR = "calendar feed or download"
 
 
 # Targets (reported, never enforced): a page's throughput as a share of the bare /hello
@@ -41,6 +44,15 @@ SHARE_OF_HELLO = {
     (PageKind.NOT_MODIFIED, "postgresql"): 0.50,
 }
 TEN_YEARS_OF_DEMO = 0.67
+# A calendar feed's 304 costs about what the app's cheapest page costs (the fastest of the
+# pages not `beside_cheapest`, at the same size in the same run): "about" read as within
+# the fifth by which a page's figures move between runs.
+OF_CHEAPEST_PAGE = 0.80
+
+
+# Asks whatever answers the page (a path and request headers) for its answer's headers.
+Ask = Callable[[str, dict[str, str]], Mapping[str, str]]
+Headers = Callable[[Ask, str], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,11 @@ class BenchPage:
     name: str
     locate: Callable[[FlaskClient], tuple[str, str]]
     kind: PageKind = PageKind.HTML
+    # What the client sends with it, given the located path (a validator it holds); like
+    # the address of a 304, worked out again right before the page is loaded.
+    headers: Headers | None = None
+    # Reported beside the app's cheapest page (the calendar feed, full and 304).
+    beside_cheapest: bool = False
 
     @property
     def status(self) -> int:
@@ -124,6 +141,40 @@ def last_comment_page(_client: FlaskClient) -> tuple[str, str]:
     return f"/consultations/{consultation_id}?page={last}", f"page {last} of {last}"
 
 
+def calendar_feed(path: str) -> Callable[[FlaskClient], tuple[str, str]]:
+    """A feed (or download) as a calendar app fetches it, with how many events it holds
+    (asked of the app: the events in the body it answers)."""
+
+    def locate(client: FlaskClient) -> tuple[str, str]:
+        events = client.get(path).data.count(b"BEGIN:VEVENT")
+        return path, f"{events:,} event{'' if events == 1 else 's'}"
+
+    return locate
+
+
+def holding_current_etag(ask: Ask, path: str) -> dict[str, str]:
+    """A subscribed calendar app asking again with the feed's ETag it already has: the
+    current one, as it was given (`If-None-Match: *` is answered 304 with the ETag,
+    nothing built)."""
+    return {"If-None-Match": ask(path, {"If-None-Match": "*"})["ETag"]}
+
+
+def feed_not_modified(client: FlaskClient) -> tuple[str, str]:
+    path, events = calendar_feed("/calendar.ics")(client)
+    return path, f"{events}, its current ETag"
+
+
+def meeting_download(client: FlaskClient) -> tuple[str, str]:
+    return calendar_feed(f"/meetings/{bench_meeting().id}.ics")(client)
+
+
+def body_feed(client: FlaskClient) -> tuple[str, str]:
+    """The feed of the bench meeting's organising body (at ten years: the district's)."""
+    slug = bench_meeting().body.slug
+    path, events = calendar_feed(f"/calendar/bodies/{slug}.ics")(client)
+    return path, f"{events} of {slug}"
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", fixed("/")),
     BenchPage("meeting list", fixed("/meetings/")),
@@ -133,4 +184,26 @@ PAGES: list[BenchPage] = [
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
     BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),
     BenchPage("health check", fixed("/healthz"), PageKind.DATA),
+    BenchPage("calendar page", fixed("/calendar/")),
+    BenchPage(
+        "calendar feed, everything",
+        calendar_feed("/calendar.ics"),
+        PageKind.CALENDAR,
+        beside_cheapest=True,
+    ),
+    BenchPage(
+        "calendar feed, unchanged",
+        feed_not_modified,
+        PageKind.NOT_MODIFIED,
+        headers=holding_current_etag,
+        beside_cheapest=True,
+    ),
+    BenchPage(
+        "calendar feed, meetings",
+        calendar_feed("/calendar/meetings.ics"),
+        PageKind.CALENDAR,
+        beside_cheapest=True,
+    ),
+    BenchPage("a body's meetings feed", body_feed, PageKind.CALENDAR),
+    BenchPage("meeting download (.ics)", meeting_download, PageKind.CALENDAR),
 ]

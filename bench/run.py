@@ -6,8 +6,10 @@ and ten busy years on top: `bench/generate.py`), it builds or reuses the databas
 Sunshine with gunicorn (sync workers, two per core) beside `bench/hello.py`, loads
 `/hello` and every page of `bench/pages.py` with wrk, and prints requests per second,
 median and 99th-percentile latency, the share of `/hello`, ten years ÷ demo and the SQL
-queries each page takes, with the targets met or not. Results also go to
-`bench/results/latest.json` and `latest.md`.
+queries each page takes, with the targets met or not; the calendar feed beside the app's
+cheapest page, and what its full render costs against icalendar's own serialization of
+the same events (`bench/feed_cost.py`, measured in-process before the servers start).
+Results also go to `bench/results/latest.json` and `latest.md`.
 
     make bench          # the full run (10 s per page)
     make bench-short    # 2 s per page (what CI runs)
@@ -38,9 +40,18 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench import generate, report  # noqa: E402
-from bench.pages import PAGES, BenchPage  # noqa: E402
-from bench.serve import CouldNotRun, Server, ensure_wrk, get, load, server_environment  # noqa: E402
+from bench import feed_cost, generate, report  # noqa: E402
+from bench.pages import PAGES, Ask, BenchPage  # noqa: E402
+from bench.serve import (  # noqa: E402
+    CouldNotRun,
+    Server,
+    answer,
+    ensure_wrk,
+    get,
+    load,
+    server_environment,
+    warm_every_worker,
+)
 from extensions import db  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -114,12 +125,22 @@ def located_pages(url: str) -> list[dict[str, object]]:
         for page in PAGES:
             with app.app_context():  # each request on its own session, as in a server
                 path, detail = page.locate(client)
+                headers = page.headers(asker(client), path) if page.headers else {}
             found.append(
                 {"name": page.name, "kind": page.kind.name, "expected": page.status}
-                | {"path": path, "detail": detail, **count(app, path)}
+                | {"beside_cheapest": page.beside_cheapest, "path": path, "detail": detail}
+                | {"headers": headers, **count(app, path, headers)}
             )
         db.engine.dispose()
     return found
+
+
+def asker(client) -> Ask:
+    return lambda path, headers: client.get(path, headers=headers).headers
+
+
+def server_asker(port: int) -> Ask:
+    return lambda path, headers: answer(port, path, headers=headers).headers
 
 
 def relocated(url: str, page: BenchPage) -> tuple[str, str]:
@@ -130,7 +151,7 @@ def relocated(url: str, page: BenchPage) -> tuple[str, str]:
     return located
 
 
-def count(app, path: str) -> dict[str, int]:
+def count(app, path: str, headers: dict[str, str]) -> dict[str, int]:
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:
@@ -138,14 +159,30 @@ def count(app, path: str) -> dict[str, int]:
 
     client = app.test_client()
     with app.app_context():
-        client.get(path)
+        client.get(path, headers=headers)
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         with app.app_context():
-            status = client.get(path).status_code
+            status = client.get(path, headers=headers).status_code
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return {"in_process_status": status, "queries": len(statements)}
+
+
+def feed_render(url: str) -> dict[str, object]:
+    """The calendar feed's full render against icalendar's serialization of it, measured
+    in-process before any server of this database is started."""
+    try:
+        render = feed_cost.measure(url)
+    except Exception as failure:  # noqa: BLE001  (reported; the pages are still loaded)
+        print(f"   {feed_cost.PATH}: could not measure its render: {failure!r}", flush=True)
+        return {"error": repr(failure)}
+    print(
+        f"   {feed_cost.PATH}: {render['events']:,} events built in {render['app_ms']:.0f} ms, "
+        f"icalendar's to_ical {render['icalendar_ms']:.0f} ms: {render['ratio']:.2f}×",
+        flush=True,
+    )
+    return render
 
 
 def bench_database(
@@ -163,8 +200,13 @@ def bench_database(
         built = generate.ensure(url, SIZES[size])
         print(f"   built in {built:.0f} s" if built is not None else "   kept from an earlier run")
         sizes[size] = {"url": url, "built_seconds": built, "pages": located_pages(url)}
+        sizes[size]["feed_render"] = feed_render(url)
     servers = {}
-    problems: list[str] = []
+    problems = [
+        f"{name}, {size}: {feed_cost.PATH} render: {block['feed_render']['error']}"
+        for size, block in sizes.items()
+        if "error" in block["feed_render"]
+    ]
     try:
         for size, block in sizes.items():
             environment = server_environment(block.pop("url"))
@@ -205,12 +247,16 @@ def measure(
     """Check the page answers as expected over HTTP, then load it; what went wrong, if any."""
     if page.kind.name == "NOT_MODIFIED":
         # A 304 is answered for what is current now: its address (the tag of what the
-        # poller already has) is worked out again right before it is loaded.
+        # poller already has) or the validator sent with it (the feed's ETag a calendar app
+        # holds, as this server gives it) is worked out again right before it is loaded.
         entry["path"], entry["detail"] = relocated(server.database_url, page)
-    entry["status"] = get(server.port, entry["path"])
+        if page.headers:
+            entry["headers"] = page.headers(server_asker(server.port), entry["path"])
+    entry["status"] = get(server.port, entry["path"], headers=entry["headers"])
     if entry["status"] != page.status or entry["in_process_status"] != page.status:
         return [f"{label}: {entry['path']} answered {entry['status']}, expected {page.status}"]
-    entry |= load(wrk, server.port, entry["path"], options)
+    warm_every_worker(server.port, entry["path"], options["workers"], entry["headers"])
+    entry |= load(wrk, server.port, entry["path"], options, headers=entry["headers"])
     entry["share_of_hello"] = entry["rps"] / entry["hello_rps"]
     print(
         f"   {label:22} {entry['path'][:44]:44} {entry['rps']:>7,.0f} req/s  "

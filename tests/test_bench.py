@@ -1,17 +1,21 @@
 """The load bench stays runnable and measures what it says: its generator writes, at a
 small scale, data that keeps the rules the operations keep, and every page the bench
-loads answers on it as the bench expects (200, or 304 for the unchanged live fragment).
+loads answers on it as the bench expects (200, or 304 for the unchanged live fragment and
+the unchanged calendar feed). Every calendar address is among the pages it loads.
 
 At the top of tests/, like `test_access.py`: the bench loads pages of every part."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
+from bench import feed_cost
 from bench.generate import fill
-from bench.pages import PAGES, bench_consultation
+from bench.pages import PAGES, PageKind, bench_consultation
 from core.review import REVIEWABLE_KINDS, ReviewState
 from engagement.consultations.models import (
     Comment,
@@ -22,6 +26,11 @@ from engagement.consultations.models import (
 from engagement.consultations.operations import receipt_for
 from extensions import db
 from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange
+
+
+def ask(client):
+    return lambda path, headers: client.get(path, headers=headers).headers
+
 
 SCALE = 0.01  # 50 meetings, 500 agenda items, 2 consultations with 210 comments
 
@@ -36,7 +45,47 @@ def test_every_bench_page_answers_as_the_bench_expects(client, generated):
     assert generated.written["agenda_items"] == 500
     for page in PAGES:
         path, _detail = page.locate(client)
-        assert client.get(path).status_code == page.status, (page.name, path)
+        headers = page.headers(ask(client), path) if page.headers else {}
+        assert client.get(path, headers=headers).status_code == page.status, (page.name, path)
+
+
+def test_every_calendar_address_is_loaded_by_the_bench(app, client, generated):
+    """A feed or download added later joins the bench (README "Performance")."""
+    calendar = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("calendar.") or rule.rule.endswith(".ics")
+    }
+    adapter = app.url_map.bind("localhost")
+    loaded = {adapter.match(urlsplit(page.locate(client)[0]).path)[0] for page in PAGES}
+    assert calendar <= loaded, calendar - loaded
+
+
+def test_the_calendar_pages_say_how_many_events_and_the_304_holds_the_current_etag(
+    client, generated
+):
+    pages = {page.name: page for page in PAGES}
+    path, detail = pages["calendar feed, meetings"].locate(client)
+    body = client.get(path).data
+    assert detail == f"{body.count(b'BEGIN:VEVENT'):,} events"
+    unchanged = pages["calendar feed, unchanged"]
+    assert unchanged.kind == PageKind.NOT_MODIFIED
+    path, _detail = unchanged.locate(client)
+    headers = unchanged.headers(ask(client), path)
+    assert headers["If-None-Match"] == client.get(path).headers["ETag"]
+
+
+def test_the_feed_render_is_compared_with_icalendar_on_the_same_events(
+    database_url, generated, monkeypatch
+):
+    monkeypatch.setattr(feed_cost, "REPETITIONS", 2)
+    monkeypatch.setattr(feed_cost, "SECONDS", 0)
+    found = feed_cost.measure(database_url)
+    assert found["events"] == db.session.scalar(
+        select(func.count()).select_from(Meeting.public().subquery())
+    )
+    assert found["app_ms"] > 0 and found["icalendar_ms"] > 0
+    assert found["ratio"] == found["app_ms"] / found["icalendar_ms"]
 
 
 def test_the_last_comment_page_is_the_last_and_shows_the_latest_comment(client, generated):
@@ -62,6 +111,8 @@ def test_generated_consultations_keep_the_rules_of_the_operations(generated):
         assert meeting.published_at <= consultation.published_at <= consultation.opens_at
         assert consultation.closes_at < meeting.starts_at
         assert not consultation.period_is_short or consultation.short_period_reason
+        assert consultation.revision == (2 if consultation.original_closes_at else 1)
+        assert consultation.published_at <= consultation.revised_at < consultation.closes_at
         feedback = consultation.feedback
         assert feedback.is_public and feedback.published_at > consultation.closes_at
         assert feedback.counts == disposition_counts(consultation.id)
@@ -80,6 +131,8 @@ def test_generated_meetings_are_what_review_and_approved_changes_make(generated)
             MeetingChange.public().where(MeetingChange.meeting_id == meeting.id)
         ).all()
         assert meeting.revision == 1 + len(changes)
+        published = [meeting.published_at, *(change.published_at for change in changes)]
+        assert meeting.revised_at == max(published)
         kinds = {change.kind for change in changes}
         assert (meeting.concluded_at is not None) == (ChangeKind.CONCLUDE in kinds)
         assert (meeting.cancelled_at is not None) == (ChangeKind.CANCEL in kinds)

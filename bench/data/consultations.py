@@ -118,6 +118,10 @@ def _consultation(gen: Generation, item, comments: int) -> None:
         review_state=ReviewState.APPROVED,
         submitted_at=opens - timedelta(days=3),
         published_at=opens - timedelta(days=2),
+        # `Consultation.revise`: on approval, and again when the period was extended (two
+        # days before it was to close).
+        revision=2 if extended else 1,
+        revised_at=closes - timedelta(days=9) if extended else opens - timedelta(days=2),
         author_id=editor,
         reviewed_by_id=reviewer,
     )

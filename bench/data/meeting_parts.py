@@ -176,7 +176,8 @@ def _change(
         reviewed_by_id=gen.staff["reviewer"].id,
         **fields,
     )
-    row["revision"] += 1
+    row["revision"] += 1  # `Meeting.revise` as the change is approved
+    row["revised_at"] = max(row["revised_at"] or published, published)
     review_title = f"{row['title']} · {kind.label}"
     for action, at, actor, summary in (
         ("meeting_change.propose", proposed, author, f"Proposed {kind.value} for {row['title']}"),

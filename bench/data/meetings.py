@@ -196,6 +196,7 @@ def _write_meeting(gen: Generation, plan: Plan) -> None:
         "sit_in_places": 6 if district else 0,
         "notes": None,
         "revision": 0,
+        "revised_at": None,
         "created_at": created,
         "original_starts_at": None,
         "postpone_reason": None,
@@ -232,7 +233,7 @@ def _write_meeting(gen: Generation, plan: Plan) -> None:
             after={"review_state": "submitted"},
         )
     if public:
-        row["revision"] = 1
+        row["revision"], row["revised_at"] = 1, published  # `Meeting.revise` on approval
         gen.audit(
             "review.approve",
             "Meeting",

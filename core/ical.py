@@ -16,17 +16,22 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from flask import Response, current_app, request
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from core.clock import office_zone, utcnow
-from core.page_cache import client_holds, page_cache, public_state
+from core.page_cache import client_holds, page_cache, public_state, version_etag
 
 PRODID = "-//Sunshine//Open government meetings//ZH"
 # How often a subscribed app is asked to look again; feeds also say so to proxies.
 REFRESH = timedelta(hours=1)
+# An event's serialized text is kept this long after it was last made (it is made again
+# under a new version after any change to it, and on a new release).
+KEEP_EVENTS = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ def _office(moment: datetime | date) -> datetime | date:
     return moment
 
 
-def _vevent(item: CalendarEvent) -> Event:
+def as_vevent(item: CalendarEvent) -> Event:
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", _utc(item.modified))
@@ -82,30 +87,66 @@ def _vevent(item: CalendarEvent) -> Event:
     return event
 
 
-def _timezone(events: list[CalendarEvent]) -> Timezone | None:
+@dataclass(frozen=True)
+class EventVersion:
+    """What a cheap query tells of an event: which thing (`ref`, its id), its identity and
+    version (`uid`, `sequence`, `modified`), and when it is (to order the feed and cover
+    its dates with the time zone). An event's text depends on these and on the release
+    alone (labels, settings: the build id), so it is kept serialized under them."""
+
+    ref: int
+    uid: str
+    sequence: int
+    modified: datetime
+    starts: datetime | date
+    ends: datetime | date
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        starts = self.starts
+        if not isinstance(starts, datetime):
+            starts = datetime.combine(starts, datetime.min.time(), tzinfo=office_zone())
+        return (starts, self.uid)
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """Where a feed's events come from: the versions of the newest ones (one cheap query),
+    and the full events for the refs whose serialized text is not kept (a few queries)."""
+
+    versions: Callable[[], list[EventVersion]]
+    events: Callable[[list[int]], list[CalendarEvent]]
+
+
+def version_of(item: CalendarEvent, ref: int = 0) -> EventVersion:
+    return EventVersion(ref, item.uid, item.sequence, item.modified, item.starts, item.ends)
+
+
+@lru_cache(maxsize=64)
+def _timezone_text(tzid: str, first: date, last: date) -> bytes:
+    zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    zone.pop("COMMENT", None)
+    return zone.to_ical()
+
+
+def _timezone(versions: list[EventVersion]) -> bytes:
     """The office zone's rules over the span of the events' dates only (Asia/Shanghai has
     had no daylight saving since 1991, so it is one STANDARD part); none without timed
     events."""
     days = [
         moment.astimezone(office_zone()).date()
-        for item in events
+        for item in versions
         for moment in (item.starts, item.ends)
         if isinstance(moment, datetime)
     ]
     if not days:
-        return None
-    zone = Timezone.from_tzid(
-        current_app.config["OFFICE_TIMEZONE"],
-        first_date=min(days),
-        last_date=max(days) + timedelta(days=1),
-    )
-    zone.pop("COMMENT", None)
-    return zone
+        return b""
+    tzid = current_app.config["OFFICE_TIMEZONE"]
+    return _timezone_text(tzid, min(days), max(days) + timedelta(days=1))
 
 
-def build_calendar(name: str, events: Iterable[CalendarEvent], description: str = "") -> bytes:
-    """The whole calendar, in one pass over `events`."""
-    events = list(events)
+def _frame(name: str, description: str) -> tuple[bytes, bytes]:
+    """The calendar's own lines, before and after its components."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -118,19 +159,77 @@ def build_calendar(name: str, events: Iterable[CalendarEvent], description: str 
     calendar.add("x-wr-timezone", current_app.config["OFFICE_TIMEZONE"])
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    zone = _timezone(events)
-    if zone is not None:
-        calendar.add_component(zone)
-    for item in events:
-        calendar.add_component(_vevent(item))
-    return calendar.to_ical()
+    text = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return text[: -len(end)], end
 
 
-def calendar_language() -> str:
+def _assemble(
+    name: str, description: str, versions: list[EventVersion], texts: list[bytes]
+) -> bytes:
+    head, end = _frame(name, description)
+    return b"".join([head, _timezone(versions), *texts, end])
+
+
+def build_calendar(name: str, events: Iterable[CalendarEvent], description: str = "") -> bytes:
+    """A calendar of the events in hand (a single download), in their order."""
+    events = list(events)
+    texts = [as_vevent(item).to_ical() for item in events]
+    return _assemble(name, description, [version_of(item) for item in events], texts)
+
+
+def kept_text_key(version: EventVersion) -> str:
+    seed = "|".join(
+        [
+            current_app.extensions["sunshine.build_id"],
+            str(get_locale()),
+            version.uid,
+            str(version.sequence),
+            version.modified.isoformat(),
+        ]
+    )
+    return "vevent:" + hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def build_feed(name: str, sources: Iterable[EventSource], description: str = "") -> bytes:
+    """A feed of every source's newest events in time order, in one pass. Each event's
+    text is kept under its version (`EventVersion`), so after a publication only the events
+    that changed are loaded and serialized again; the bytes are those `build_calendar`
+    gives for the same events."""
+    keep = current_app.config.get("PAGE_CACHE_ENABLED", True)
+    wanted = [(source, version) for source in sources for version in source.versions()]
+    wanted.sort(key=lambda pair: pair[1].sort_key)
+    keys = [kept_text_key(version) for _source, version in wanted]
+    kept: list[bytes | None] = list(page_cache.get_many(*keys)) if keep and keys else []
+    kept += [None] * (len(keys) - len(kept))
+    missing: dict[int, tuple[EventSource, list[int]]] = {}
+    for (source, version), text in zip(wanted, kept, strict=True):
+        if text is None:
+            missing.setdefault(id(source), (source, []))[1].append(version.ref)
+    made = {
+        item.uid: as_vevent(item).to_ical()
+        for source, refs in missing.values()
+        for item in source.events(refs)
+    }
+    texts = [
+        text if text is not None else made[version.uid]
+        for (_source, version), text in zip(wanted, kept, strict=True)
+    ]
+    if keep and made:
+        fresh = {
+            key: text
+            for key, (_source, version), text in zip(keys, wanted, texts, strict=True)
+            if version.uid in made
+        }
+        page_cache.set_many(fresh, timeout=int(KEEP_EVENTS.total_seconds()))
+    return _assemble(name, description, [version for _source, version in wanted], texts)
+
+
+def calendar_language(args: Any = None) -> str:
     """Feeds speak the office's language; `?lang=en` gives English labels (what the office
     wrote stays as written). The browser's choice does not apply: a feed is fetched by a
     calendar app, with no cookie."""
-    return "en" if request.args.get("lang") == "en" else "zh"
+    return "en" if (request.args if args is None else args).get("lang") == "en" else "zh"
 
 
 def calendar_answer(
@@ -144,8 +243,7 @@ def calendar_answer(
     # By path and language only: other query strings neither change the feed nor make
     # another copy of it to build and keep.
     build_id = current_app.extensions["sunshine.build_id"]
-    seed = "|".join([build_id, str(version), request.path, calendar_language()])
-    etag = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    etag = version_etag(build_id, version, request.path, calendar_language())
     response = Response(mimetype="text/calendar")
     response.set_etag(etag)
     last_modified = _last_modified(changed_at)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-from core.ical import CalendarEvent, event_uid
+from core.ical import CalendarEvent, EventSource, EventVersion, event_uid
 from core.web import office_time, public_link
 from meetings.models import Body, Meeting
-from meetings.queries import newest_public_meetings
+from meetings.queries import newest_public_meeting_versions, public_meetings_with_agendas
 
 
 def meeting_uid(meeting_id: int) -> str:
@@ -69,7 +69,18 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
     )
 
 
-def public_meeting_events(body: Body | None = None) -> list[CalendarEvent]:
-    """The newest public meetings (of one body), as events in time order."""
-    newest = newest_public_meetings(current_app.config["CALENDAR_FEED_SIZE"], body)
-    return [meeting_event(meeting) for meeting in reversed(newest)]
+def meeting_source(body: Body | None = None) -> EventSource:
+    """The newest public meetings (of one body) for a feed."""
+
+    def versions() -> list[EventVersion]:
+        limit = current_app.config["CALENDAR_FEED_SIZE"]
+        return [
+            EventVersion(row.id, meeting_uid(row.id), row.revision, row.modified,
+                         row.starts_at, row.ends_at)
+            for row in newest_public_meeting_versions(limit, body)
+        ]  # fmt: skip
+
+    def events(ids: list[int]) -> list[CalendarEvent]:
+        return [meeting_event(meeting) for meeting in public_meetings_with_agendas(ids)]
+
+    return EventSource(versions, events)

@@ -198,18 +198,31 @@ def years_with_meetings() -> list[int]:
     )
 
 
-def newest_public_meetings(limit: int, body: Body | None = None) -> list[Meeting]:
-    """The newest public meetings by start (of one body), with their agendas: a choice of
-    the data alone, never of today (the calendar feeds). Two queries at any size: the
-    agendas are loaded in one (a selectin load would split them into batches of 500)."""
-    query = Meeting.public()
+def newest_public_meeting_versions(limit: int, body: Body | None = None) -> list[Any]:
+    """The newest public meetings by start (of one body), as the few columns that name
+    each one's version and time: a choice of the data alone, never of today (the calendar
+    feeds). One query on the start index."""
+    query = Meeting.public().with_only_columns(
+        Meeting.id,
+        Meeting.revision,
+        func.coalesce(Meeting.revised_at, Meeting.published_at, Meeting.created_at).label(
+            "modified"
+        ),
+        Meeting.starts_at,
+        Meeting.ends_at,
+    )
     if body is not None:
         query = query.where(Meeting.body_id == body.id)
+    newest = query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
+    return list(db.session.execute(newest))
+
+
+def public_meetings_with_agendas(ids: list[int]) -> list[Meeting]:
+    """These public meetings with their agendas: two queries however many (a selectin load
+    would split the agendas into batches of 500)."""
     return list(
         db.session.scalars(
-            query.options(subqueryload(Meeting.agenda))
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-            .limit(limit)
+            Meeting.public().where(Meeting.id.in_(ids)).options(subqueryload(Meeting.agenda))
         )
     )
 

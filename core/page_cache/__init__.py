@@ -47,6 +47,8 @@ __all__ = [
     "epoch_tag",
     "public_state",
     "tagged_fragments",
+    "version_etag",
+    "versioned_pages",
     "visitor_part",
     "visitor_parts",
 ]
@@ -63,6 +65,14 @@ visitor_parts: ExtensionPoint[tuple[str, Callable[[], str]]] = ExtensionPoint("v
 # still the current tag is answered 304 from the version alone.
 tagged_fragments: ExtensionPoint[tuple[str, Callable[[dict[str, Any]], tuple[object, ...]]]] = (
     ExtensionPoint("tagged_fragments")
+)
+
+# endpoint -> (the variant of the answer for its address's values and query arguments, or
+# None when the address may not exist; its Cache-Control): answers that change with the
+# public-data version alone, never with the clock (the calendar feeds), validated by
+# `version_etag` in the view and before Flask.
+versioned_pages: ExtensionPoint[tuple[str, Callable[[dict[str, Any], Any], str | None], str]] = (
+    ExtensionPoint("versioned_pages")
 )
 
 page_cache = Cache()
@@ -174,6 +184,19 @@ def client_holds(etag: str, if_none_match: Any) -> bool:
         if held == etag:
             return True
     return etag in if_none_match  # "*"
+
+
+def version_etag(build_id: str, version: int, path: str, variant: str) -> str:
+    """The validator of an answer that changes with the public-data version alone."""
+    seed = "|".join([build_id, str(version), path, variant])
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def versioned_page(endpoint: str | None) -> tuple[Callable[..., str | None], str] | None:
+    for versioned, variant, cache_control in versioned_pages.contributions():
+        if versioned == endpoint:
+            return variant, cache_control
+    return None
 
 
 def wants_fragment(headers: Any) -> bool:

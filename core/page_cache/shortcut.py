@@ -44,15 +44,34 @@ class NotModifiedShortcut:
         conditional = "HTTP_IF_NONE_MATCH" in environ or "v=" in environ.get("QUERY_STRING", "")
         if not conditional or not self.app.config.get("PAGE_CACHE_ENABLED", True):
             return None
-        remembered = self.app.extensions.get("sunshine.epoch")
-        if remembered is None:
-            return None
         try:
-            return self._decide(environ, remembered)
+            return self._decide(environ)
         except Exception:  # noqa: BLE001  (any doubt: the app answers, as without this)
             return None
 
-    def _decide(self, environ: dict[str, Any], remembered: Any) -> list[tuple[str, str]] | None:
+    def _versioned(
+        self, environ: dict[str, Any], endpoint: str, values: dict[str, Any]
+    ) -> list[tuple[str, str]] | None:
+        """An answer that changes with the public-data version alone (a calendar feed)."""
+        from core.page_cache import client_holds, version_etag, versioned_page
+
+        found = versioned_page(endpoint)
+        if found is None:
+            return None
+        variant_of, cache_control = found
+        request = Request(environ)
+        variant = variant_of(values, request.args)
+        if variant is None or "HTTP_IF_NONE_MATCH" not in environ:
+            return None
+        with self.app.app_context():
+            version = self._version()
+        build_id = self.app.extensions["sunshine.build_id"]
+        etag = version_etag(build_id, version or 0, request.path, variant)
+        if not client_holds(etag, request.if_none_match):
+            return None
+        return [("ETag", f'"{etag}"'), ("Cache-Control", cache_control)]
+
+    def _decide(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
         from core.page_cache import (
             cached_pages,
             client_holds,
@@ -62,14 +81,18 @@ class NotModifiedShortcut:
             wants_fragment,
         )
 
-        now = utcnow()
-        if not remembered.since <= now < remembered.until:
-            return None
-        request = Request(environ)
         try:
             endpoint, values = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:
             return None
+        versioned = self._versioned(environ, endpoint, values)
+        if versioned is not None:
+            return versioned
+        remembered = self.app.extensions.get("sunshine.epoch")
+        now = utcnow()
+        if remembered is None or not remembered.since <= now < remembered.until:
+            return None
+        request = Request(environ)
         with self.app.app_context():
             if endpoint not in set(cached_pages.contributions()):
                 return None

@@ -13,8 +13,28 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from core.page_cache import cached_pages
+    from core.ical import calendar_language
+    from core.page_cache import cached_pages, versioned_pages
     from engagement.calendar import views
+    from engagement.calendar.feeds import FEEDS_BY_SLUG
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "calendar.subscribe")
+    # The public feeds are answered 304 from the version alone, before Flask; a body's feed
+    # and a meeting's download first ask that their thing exists, so they go through Flask.
+    cache_control = f"public, max-age={app.config['CALENDAR_MAX_AGE']}"
+    versioned_pages.register(
+        app, ("calendar.everything", lambda _values, args: calendar_language(args), cache_control)
+    )
+    versioned_pages.register(
+        app,
+        (
+            "calendar.feed",
+            lambda values, args: (
+                calendar_language(args)
+                if values["slug"] in FEEDS_BY_SLUG.keys() - {"all"}
+                else None
+            ),
+            cache_control,
+        ),
+    )

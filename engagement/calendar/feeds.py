@@ -1,35 +1,23 @@
-"""Which feed holds what: each public feed's name, what it contains and its events, in
-time order. A feature with dated public things adds its events here."""
+"""Which feed holds what: each public feed's name, what it contains and where its events
+come from (`core.ical.EventSource`). A feature with dated public things adds its source."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from core.clock import office_zone
-from core.ical import CalendarEvent
-from engagement.consultations.calendar import public_deadline_events
-from meetings.calendar import public_meeting_events
+from core.ical import EventSource
+from engagement.consultations.calendar import deadline_source
+from meetings.calendar import meeting_source
 
 
-def open_day_events() -> list[CalendarEvent]:
-    """Government open days: none yet; the open-days feature fills this feed."""
-    return []
-
-
-def _starts(item: CalendarEvent) -> datetime:
-    if isinstance(item.starts, datetime):
-        return item.starts
-    return datetime.combine(item.starts, time(), tzinfo=office_zone())
-
-
-def everything_public() -> list[CalendarEvent]:
-    events = [*public_meeting_events(), *public_deadline_events(), *open_day_events()]
-    return sorted(events, key=lambda item: (_starts(item), item.uid))
+def open_day_source() -> EventSource:
+    """Government open days: the feed is empty until the open-days feature gives it its
+    source (its address is already public, so subscribers need not change anything)."""
+    return EventSource(versions=lambda: [], events=lambda ids: [])
 
 
 @dataclass(frozen=True)
@@ -37,7 +25,7 @@ class Feed:
     slug: str  # its address: /calendar.ics for "all", else /calendar/<slug>.ics
     title: LazyString
     contents: LazyString
-    events: Callable[[], list[CalendarEvent]]
+    sources: Callable[[], list[EventSource]]
 
     @property
     def filename(self) -> str:
@@ -49,7 +37,7 @@ FEEDS = [
         "all",
         _l("Sunshine: everything public"),
         _l("Every announced meeting, comment deadline and government open day."),
-        everything_public,
+        lambda: [meeting_source(), deadline_source(), open_day_source()],
     ),
     Feed(
         "meetings",
@@ -58,7 +46,7 @@ FEEDS = [
             "Every announced meeting with its public agenda. A postponed meeting moves in "
             "your calendar; a cancelled one is struck through or marked cancelled."
         ),
-        public_meeting_events,
+        lambda: [meeting_source()],
     ),
     Feed(
         "deadlines",
@@ -67,13 +55,13 @@ FEEDS = [
             "The last day to comment on each draft decision, as an all-day event that does "
             "not mark you as busy. An extension moves it."
         ),
-        public_deadline_events,
+        lambda: [deadline_source()],
     ),
     Feed(
         "open-days",
         _l("Sunshine: government open days"),
         _l("Days when government offices open their doors to residents."),
-        open_day_events,
+        lambda: [open_day_source()],
     ),
 ]
 FEEDS_BY_SLUG = {feed.slug: feed for feed in FEEDS}

@@ -9,10 +9,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort
 from flask_babel import gettext as _
 
-from core.ical import build_calendar, calendar_answer
+from core.ical import build_feed, calendar_answer
 from core.web import current_language, public_link, render_page
 from engagement.calendar.feeds import FEEDS, FEEDS_BY_SLUG, Feed
-from meetings.calendar import public_meeting_events
+from meetings.calendar import meeting_source
 from meetings.queries import bodies_in_order, body_or_404
 
 bp = Blueprint("calendar", __name__)
@@ -56,7 +56,7 @@ def subscribe() -> Response:
 
 def _feed_answer(feed: Feed) -> Response:
     return calendar_answer(
-        feed.filename, lambda: build_calendar(str(feed.title), feed.events(), str(feed.contents))
+        feed.filename, lambda: build_feed(str(feed.title), feed.sources(), str(feed.contents))
     )
 
 
@@ -77,9 +77,9 @@ def body_feed(slug: str) -> Response:
     body = body_or_404(slug)  # before any 304; its slug is then a checked one
 
     def build() -> bytes:
-        return build_calendar(
+        return build_feed(
             _("Sunshine: meetings of %(body)s", body=body.name),
-            public_meeting_events(body),
+            [meeting_source(body)],
             _("Every announced meeting of %(body)s, with its public agenda.", body=body.name),
         )
 

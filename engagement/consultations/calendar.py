@@ -5,25 +5,51 @@ deadline is then CANCELLED rather than left in calendars as a ghost."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from core.clock import to_office_time
-from core.ical import CalendarEvent, event_uid
+from core.ical import CalendarEvent, EventSource, EventVersion, event_uid
 from core.web import office_time, public_link
 from engagement.consultations.models import Consultation
-from engagement.consultations.queries import newest_deadlines
+from engagement.consultations.queries import deadlines, newest_deadline_versions
+
+
+def deadline_uid(consultation_id: int) -> str:
+    return event_uid("comment-deadline", consultation_id)
+
+
+def _version(
+    consultation_id: int,
+    revision: int,
+    modified: datetime,
+    closes_at: datetime,
+    ended_by: list[datetime],
+) -> EventVersion:
+    """One rule for the feed's version query and the event itself: each ending (a
+    cancelled meeting, a removed item) is a change of the deadline too; the last moment is
+    just before the closing second, so a period closing at midnight ends the day before."""
+    last_day: date = to_office_time(closes_at - timedelta(microseconds=1)).date()
+    return EventVersion(
+        consultation_id,
+        deadline_uid(consultation_id),
+        revision + len(ended_by),
+        max([modified, *ended_by]),
+        last_day,
+        last_day + timedelta(days=1),
+    )
 
 
 def deadline_event(consultation: Consultation) -> CalendarEvent:
     item = consultation.agenda_item
     meeting = item.meeting
     ended_by = [moment for moment in (meeting.cancelled_at, item.removed_at) if moment]
-    # The last moment is just before the closing second: a period closing at midnight
-    # ends on the day before.
-    last_day = to_office_time(consultation.closes_at - timedelta(microseconds=1)).date()
+    modified = consultation.revised_at or consultation.published_at or consultation.created_at
+    version = _version(
+        consultation.id, consultation.revision, modified, consultation.closes_at, ended_by
+    )
     if item.removed_at is None:
         url = public_link("consultations.consultation_page", consultation_id=consultation.id)
     else:  # its page is gone with the item; the meeting page says the item was removed
@@ -43,16 +69,14 @@ def deadline_event(consultation: Consultation) -> CalendarEvent:
         lines.append(_("The item was taken off the agenda, so the comment period has ended."))
     lines.append(_("On the agenda of: %(meeting)s", meeting=meeting.title))
     lines += ["", url]
-    modified = consultation.revised_at or consultation.published_at or consultation.created_at
     title = _("Comments close: %(title)s", title=consultation.title)
     return CalendarEvent(
-        uid=event_uid("comment-deadline", consultation.id),
+        uid=version.uid,
         summary=_("[Cancelled] %(title)s", title=title) if ended_by else title,
-        starts=last_day,
-        ends=last_day + timedelta(days=1),
-        # Each ending is a change of the deadline too.
-        sequence=consultation.revision + len(ended_by),
-        modified=max([modified, *ended_by]),
+        starts=version.starts,
+        ends=version.ends,
+        sequence=version.sequence,
+        modified=version.modified,
         url=url,
         description="\n".join(lines),
         cancelled=bool(ended_by),
@@ -60,7 +84,23 @@ def deadline_event(consultation: Consultation) -> CalendarEvent:
     )
 
 
-def public_deadline_events() -> list[CalendarEvent]:
-    """The newest comment periods' deadlines, in time order."""
-    newest = newest_deadlines(current_app.config["CALENDAR_FEED_SIZE"])
-    return [deadline_event(consultation) for consultation in reversed(newest)]
+def deadline_source() -> EventSource:
+    """The newest comment periods' deadlines for a feed."""
+
+    def versions() -> list[EventVersion]:
+        limit = current_app.config["CALENDAR_FEED_SIZE"]
+        return [
+            _version(
+                row.id,
+                row.revision,
+                row.modified,
+                row.closes_at,
+                [moment for moment in (row.cancelled_at, row.removed_at) if moment],
+            )
+            for row in newest_deadline_versions(limit)
+        ]
+
+    def events(ids: list[int]) -> list[CalendarEvent]:
+        return [deadline_event(consultation) for consultation in deadlines(ids)]
+
+    return EventSource(versions, events)

@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -31,15 +32,35 @@ from meetings.queries import AgendaNote
 COMMENTS_PER_PAGE = 50
 
 
-def newest_deadlines(limit: int) -> list[Consultation]:
+def newest_deadline_versions(limit: int) -> list[Any]:
     """The comment periods calendars show, the newest `limit` by closing (a choice of the
-    data alone, never of today), with their item and meeting: one query."""
+    data alone, never of today), as the columns that name each deadline's version: one
+    query."""
+    newest = (
+        Consultation.in_calendars()
+        .with_only_columns(
+            Consultation.id,
+            Consultation.revision,
+            func.coalesce(
+                Consultation.revised_at, Consultation.published_at, Consultation.created_at
+            ).label("modified"),
+            Consultation.closes_at,
+            Meeting.cancelled_at,
+            AgendaItem.removed_at,
+        )
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(newest))
+
+
+def deadlines(ids: list[int]) -> list[Consultation]:
+    """These consultations as calendars show them, with their item and meeting: one query."""
     return list(
         db.session.scalars(
             Consultation.in_calendars()
+            .where(Consultation.id.in_(ids))
             .options(contains_eager(Consultation.agenda_item).contains_eager(AgendaItem.meeting))
-            .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
-            .limit(limit)
         )
     )
 

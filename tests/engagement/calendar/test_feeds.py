@@ -698,9 +698,7 @@ def test_a_feed_of_more_than_500_events_takes_the_same_queries(client, make_body
     assert len(events) == 1_000  # the feed's size
 
 
-def test_an_unchanged_public_feed_is_answered_before_the_app_builds_a_request(
-    client, archive, app
-):
+def test_an_unchanged_public_feed_is_answered_before_the_app_builds_a_request(client, archive, app):
     """The 304 of a public feed comes from the version alone, before Flask: no view runs."""
     calls: list[str] = []
     for address in ("/calendar.ics", "/calendar/meetings.ics?lang=en", "/calendar/deadlines.ics"):

@@ -148,20 +148,26 @@ def test_old_audit_sentences_become_titles(tmp_path):
             author = User(username="editor", display_name="张敏", role=Role.EDITOR)
             author.set_password("a long enough password")
             body = Body(name="区政府常务会议", level=BodyLevel.DISTRICT, slug="district")
-            meeting = Meeting(
-                body=body,
-                author=author,
-                title="第19次会议",
-                starts_at=utcnow(),
-                ends_at=utcnow() + timedelta(hours=1),
-            )
-            db.session.add_all([author, body, meeting])
+            db.session.add_all([author, body])
             db.session.flush()
+            # The meetings table as it was at 0004 (later revisions add columns the model has).
+            meeting_id = db.session.execute(
+                Meeting.__table__.insert()
+                .values(
+                    body_id=body.id,
+                    author_id=author.id,
+                    title="第19次会议",
+                    starts_at=utcnow(),
+                    ends_at=utcnow() + timedelta(hours=1),
+                    review_state="draft",
+                )
+                .returning(Meeting.__table__.c.id)
+            ).scalar_one()
             # The table as it was at 0004 (later revisions add columns the model has).
             update_id = db.session.execute(
                 LiveUpdate.__table__.insert()
                 .values(
-                    meeting_id=meeting.id,
+                    meeting_id=meeting_id,
                     text="会议开始。",
                     posted_at=utcnow(),
                     author_id=author.id,

@@ -63,8 +63,7 @@ class NotModifiedShortcut:
         variant = variant_of(values, request.args)
         if variant is None or "HTTP_IF_NONE_MATCH" not in environ:
             return None
-        with self.app.app_context():
-            version = self._version()
+        version = self._version()
         build_id = self.app.extensions["sunshine.build_id"]
         etag = version_etag(build_id, version or 0, request.path, variant)
         if not client_holds(etag, request.if_none_match):
@@ -85,7 +84,8 @@ class NotModifiedShortcut:
             endpoint, values = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:
             return None
-        versioned = self._versioned(environ, endpoint, values)
+        with self.app.app_context():  # a server's thread has none of its own here
+            versioned = self._versioned(environ, endpoint, values)
         if versioned is not None:
             return versioned
         remembered = self.app.extensions.get("sunshine.epoch")

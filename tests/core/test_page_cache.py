@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import secrets
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from freezegun import freeze_time
 from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
 
 from core import review
 from core.clock import utcnow
@@ -25,6 +27,10 @@ from extensions import db
 from meetings import operations as meeting_operations
 from meetings.models import ChangeKind, LiveUpdate, Meeting
 from tests.responses import count_queries, text_of
+
+
+def noop(*_args: object) -> None:
+    """A WSGI start_response that keeps nothing."""
 
 
 def cookies_set(response) -> list[str]:
@@ -86,6 +92,24 @@ class TestReaders:
                 client, url, headers={"If-None-Match": first.headers["ETag"]}
             )
             assert unchanged.status_code == 304 and unchanged.data == b"" and checked <= 1
+
+    def test_an_unchanged_page_is_answered_before_the_app_in_a_servers_thread(
+        self, app, client, demo
+    ):
+        """A server's worker thread holds no application context of its own (the suite's
+        tests otherwise run inside one): the 304 still comes before the app builds a
+        request, for a page and a calendar feed alike."""
+        shortcut = app.wsgi_app
+        for url in ("/", "/meetings/", "/calendar.ics"):
+            etag = client.get(url).headers["ETag"]
+            environ = EnvironBuilder(path=url, headers={"If-None-Match": etag}).get_environ()
+            answered: list[object] = []
+            thread = threading.Thread(
+                target=lambda e=environ, out=answered: out.append(shortcut(e, noop))
+            )
+            thread.start()
+            thread.join()
+            assert answered == [[b""]], url  # the shortcut's empty 304, not the app's answer
 
     def test_a_compressed_copy_is_revalidated_as_cheaply(self, client, demo):
         """Browsers ask for compressed pages, whose validator names the algorithm: a client

@@ -16,7 +16,7 @@ def register(app: Flask) -> None:
     from core.ical import calendar_language
     from core.page_cache import cached_pages, versioned_pages
     from engagement.calendar import views
-    from engagement.calendar.feeds import FEEDS_BY_SLUG
+    from engagement.calendar.feeds import narrower_feed
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "calendar.subscribe")
@@ -30,11 +30,7 @@ def register(app: Flask) -> None:
         app,
         (
             "calendar.feed",
-            lambda values, args: (
-                calendar_language(args)
-                if values["slug"] in FEEDS_BY_SLUG.keys() - {"all"}
-                else None
-            ),
+            lambda values, args: calendar_language(args) if narrower_feed(values["slug"]) else None,
             cache_control,
         ),
     )

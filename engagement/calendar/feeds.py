@@ -65,3 +65,8 @@ FEEDS = [
     ),
 ]
 FEEDS_BY_SLUG = {feed.slug: feed for feed in FEEDS}
+
+
+def narrower_feed(slug: str) -> Feed | None:
+    """The feed at `/calendar/<slug>.ics`, if there is one ("all" is `/calendar.ics`)."""
+    return FEEDS_BY_SLUG.get(slug) if slug != "all" else None

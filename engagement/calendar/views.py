@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from core.ical import build_feed, calendar_answer
 from core.web import current_language, public_link, render_page
-from engagement.calendar.feeds import FEEDS, FEEDS_BY_SLUG, Feed
+from engagement.calendar.feeds import FEEDS, FEEDS_BY_SLUG, Feed, narrower_feed
 from meetings.calendar import meeting_source
 from meetings.queries import bodies_in_order, body_or_404
 
@@ -67,9 +67,10 @@ def everything() -> Response:
 
 @bp.get("/calendar/<slug>.ics")
 def feed(slug: str) -> Response:
-    if slug == "all" or slug not in FEEDS_BY_SLUG:
+    found = narrower_feed(slug)
+    if found is None:
         abort(404)
-    return _feed_answer(FEEDS_BY_SLUG[slug])
+    return _feed_answer(found)
 
 
 @bp.get("/calendar/bodies/<slug>.ics")

@@ -6,6 +6,7 @@ ever written into the code. Local runs keep a generated secret key under `instan
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -138,6 +139,20 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         # recognised and what was being sent can be kept for after the next sign-in.
         "SESSION_IDLE_MINUTES": idle_minutes,
         "SESSION_MAX_HOURS": max_hours,
+        # Text messages to residents' phones (core/sms.py); without a gateway they are kept
+        # in the staff outbox. SMS_TEMPLATES maps our message kinds to the provider's
+        # template ids, as JSON.
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", "").strip() or None,
+        "SMS_ACCESS_KEY_ID": env.get("SMS_ACCESS_KEY_ID") or None,
+        "SMS_ACCESS_KEY_SECRET": env.get("SMS_ACCESS_KEY_SECRET") or None,
+        "SMS_SIGN_NAME": env.get("SMS_SIGN_NAME", "").strip() or None,
+        "SMS_TEMPLATES": json.loads(env.get("SMS_TEMPLATES") or "{}"),
+        # Open days: registrants' names, phones, emails and ID numbers are removed this many
+        # days after the open day (`flask purge-open-day-data`), keeping anonymous counts.
+        "OPEN_DAY_RETENTION_DAYS": int(env.get("OPEN_DAY_RETENTION_DAYS", "30")),
+        # A registration waits at most this long for the open day's lock before the
+        # resident is asked to send again (PostgreSQL; SQLite waits by its busy timeout).
+        "OPEN_DAY_LOCK_TIMEOUT_MS": int(env.get("OPEN_DAY_LOCK_TIMEOUT_MS", "5000")),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=max_hours),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,

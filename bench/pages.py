@@ -23,6 +23,7 @@ from core.clock import utcnow
 from core.review import ReviewState
 from engagement.consultations.models import Comment, CommentStatus, Consultation, FeedbackReport
 from engagement.consultations.queries import COMMENTS_PER_PAGE
+from engagement.open_days.models import Mode, OpenDay, Registration
 from extensions import db
 from meetings.models import AgendaItem, Meeting
 
@@ -175,13 +176,88 @@ def body_feed(client: FlaskClient) -> tuple[str, str]:
     return path, f"{events} of {slug}"
 
 
+def bench_open_day() -> tuple[int, int]:
+    """The public open day taking registrations now with the most of them (at ten years:
+    first come, over-subscribed, the generator's `bench_open_day`; in the demo, the one
+    with registration open) and how many."""
+    registrations, now = func.count(Registration.id), utcnow()
+    return db.session.execute(
+        OpenDay.public()
+        .with_only_columns(OpenDay.id, registrations)
+        .join(Registration, Registration.open_day_id == OpenDay.id)
+        .where(
+            OpenDay.registration_opens_at <= now,
+            OpenDay.registration_closes_at > now,
+            OpenDay.starts_at > now,
+            OpenDay.cancelled_at.is_(None),
+        )
+        .group_by(OpenDay.id)
+        .order_by(registrations.desc(), OpenDay.id.desc())
+        .limit(1)
+    ).one()
+
+
+def open_day_page(_client: FlaskClient) -> tuple[str, str]:
+    open_day_id, registrations = bench_open_day()
+    return f"/open-days/{open_day_id}", f"{registrations:,} registrations"
+
+
+def places_fragment(_client: FlaskClient) -> tuple[str, str]:
+    """The places left as htmx asks for them once they changed: the fragment alone."""
+    return f"/open-days/{bench_open_day()[0]}/places", "changed: the fragment"
+
+
+def places_not_modified(client: FlaskClient) -> tuple[str, str]:
+    """The places left as htmx polls them every 15 s with the tag of what the page shows:
+    304 while nothing public changed."""
+    from engagement.open_days.views import places_tag
+
+    open_day_id = bench_open_day()[0]
+    with client.application.test_request_context():
+        tag = places_tag(open_day_id)
+    return f"/open-days/{open_day_id}/places?v={tag}", "current version"
+
+
+def as_htmx(_ask: Ask, _path: str) -> dict[str, str]:
+    """What htmx adds to each request it makes."""
+    return {"HX-Request": "true"}
+
+
+def draw_page(_client: FlaskClient) -> tuple[str, str]:
+    """The latest draw (at ten years: an hour ago, about 70 entries), its entries and its
+    result."""
+    open_day_id = db.session.scalar(
+        OpenDay.public()
+        .with_only_columns(OpenDay.id)
+        .where(OpenDay.mode == Mode.LOTTERY, OpenDay.drawn_at.is_not(None))
+        .order_by(OpenDay.drawn_at.desc(), OpenDay.id.desc())
+        .limit(1)
+    )
+    entries = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.open_day_id == open_day_id, Registration.draw_rank.is_not(None)
+        )
+    )
+    return f"/open-days/{open_day_id}/draw", f"{entries} entries ranked"
+
+
+def open_day_download(client: FlaskClient) -> tuple[str, str]:
+    return calendar_feed(f"/open-days/{bench_open_day()[0]}.ics")(client)
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", fixed("/")),
     BenchPage("meeting list", fixed("/meetings/")),
     BenchPage("meeting page", meeting_page),
     BenchPage("consultation page", consultation_page),
     BenchPage("its last comment page", last_comment_page),
+    BenchPage("open day list", fixed("/open-days/")),
+    BenchPage("open day page", open_day_page),
+    BenchPage("its places, changed", places_fragment, headers=as_htmx),
+    BenchPage("its places, unchanged", places_not_modified, PageKind.NOT_MODIFIED, as_htmx),
+    BenchPage("the latest draw", draw_page),
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
+    BenchPage("open days (open data)", fixed("/api/v1/open-days"), PageKind.DATA),
     BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),
     BenchPage("health check", fixed("/healthz"), PageKind.DATA),
     BenchPage("calendar page", fixed("/calendar/")),
@@ -204,6 +280,13 @@ PAGES: list[BenchPage] = [
         PageKind.CALENDAR,
         beside_cheapest=True,
     ),
+    BenchPage(
+        "calendar feed, open days",
+        calendar_feed("/calendar/open-days.ics"),
+        PageKind.CALENDAR,
+        beside_cheapest=True,
+    ),
     BenchPage("a body's meetings feed", body_feed, PageKind.CALENDAR),
     BenchPage("meeting download (.ics)", meeting_download, PageKind.CALENDAR),
+    BenchPage("open day download (.ics)", open_day_download, PageKind.CALENDAR),
 ]

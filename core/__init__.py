@@ -5,7 +5,9 @@ Where things are:
   `flask users` (`cli`).
 - `review/`: confidentiality review, the only way content becomes public.
 - `audit/`: the audit log, and the vocabulary features register so it reads in words.
-  `outbox/`: mail queued with a change, sent after the commit.
+- `outbox/`: mail and text messages queued with a change, sent after the commit;
+  `flask send-outbox` (`cli`) retries what failed. `sms.py`: the SMS gateway.
+- `draw.py`: the public draw, reproducible from its published seed.
 - `rules.py` (`RuleBroken`) and `runner.py` (run an operation for a view, commit once).
 - `web.py`: `render_page`, errors, security headers, language. `markdown.py`: staff text.
 - `clock.py`: office time. `labels.py`: enums people read. `forms.py`: the base form.
@@ -28,6 +30,7 @@ def register(app: Flask) -> None:
     from core import accounts, assets, page_cache, start_page, web
     from core.audit import views as audit_views
     from core.outbox import views as outbox_views
+    from core.outbox.cli import send_outbox_cli
     from core.review import audit as review_audit
     from core.review import views as review_views
 
@@ -38,6 +41,7 @@ def register(app: Flask) -> None:
     for blueprint in (start_page.bp, review_views.bp, audit_views.bp, outbox_views.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["staff_menu_entries"] = staff_menu_entries
+    app.cli.add_command(send_outbox_cli)
     audit_vocabulary.register(app, review_audit.VOCABULARY)
     for entry in (
         MenuEntry(_l("Overview"), "start_page.dashboard", order=10),

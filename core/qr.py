@@ -7,9 +7,12 @@ import segno
 from markupsafe import Markup, escape
 
 
-def qr_svg(data: str, label: str, *, scale: int = 4) -> Markup:
-    """An accessible `<svg role="img">` of `data`, named `label` for screen readers."""
-    svg = segno.make(data, error="m").svg_inline(scale=scale, border=2, svgclass="qr-code")
+def qr_svg(data: str, label: str, *, scale: int = 4, micro: bool | None = None) -> Markup:
+    """An accessible `<svg role="img">` of `data`, named `label` for screen readers.
+    `micro=False` for a short text a phone must scan (a confirmation code): segno would make
+    it a Micro QR code, which phones' scanners do not read."""
+    qr = segno.make(data, error="m", micro=micro)
+    svg = qr.svg_inline(scale=scale, border=2, svgclass="qr-code")
     # segno writes only its own markup; the label is escaped
     labelled = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     return Markup(labelled)  # noqa: S704

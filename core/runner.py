@@ -14,7 +14,7 @@ import click
 from flask import Response, flash, redirect
 from flask_wtf import FlaskForm
 
-from core.outbox import send_queued, take_queued_mail
+from core.outbox import send_queued, send_queued_texts, take_queued_mail, take_queued_texts
 from core.rules import RuleBroken
 from extensions import db
 
@@ -23,18 +23,27 @@ Destination = str | Callable[[T], str]
 
 
 def attempt(operation: Callable[[], T]) -> T:
-    """Run `operation` and commit; on a refusal roll back and raise it again. Mail the
-    operation queued leaves only after the commit."""
+    """Run `operation` and commit; on a refusal roll back and raise it again. Mail and text
+    messages the operation queued leave only after the commit."""
     try:
         result = operation()
         db.session.commit()
     except BaseException:
         db.session.rollback()
         take_queued_mail()
+        take_queued_texts()
         raise
+    send_after_commit()
+    return result
+
+
+def send_after_commit() -> None:
+    """Send the mail and text messages queued by what was just committed."""
+    texts = take_queued_texts()
     if queued := take_queued_mail():
         send_queued(queued)
-    return result
+    if texts:
+        send_queued_texts(texts)
 
 
 def show_refusal(form: FlaskForm, refusal: RuleBroken) -> None:

@@ -1,7 +1,7 @@
 """The public taking part: consultations and comments (`consultations/`), and what
 gathers every part of the product: the home page (`views`) and the demo loader (`demo`).
-Calendar feeds (`calendar/`) gather the others' events; open days, invitations and
-reports get folders of their own here.
+Government open days are in `open_days/`. Calendar feeds (`calendar/`) gather the
+others' events; invitations and reports get folders of their own here.
 
 It may import `meetings` and `core`; neither imports it.
 """
@@ -13,10 +13,11 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from core.page_cache import cached_pages
-    from engagement import calendar, consultations, demo, views
+    from engagement import calendar, consultations, demo, open_days, views
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "engagement.home")
     app.cli.add_command(demo.demo_cli)
     consultations.register(app)
+    open_days.register(app)
     calendar.register(app)

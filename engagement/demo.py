@@ -10,6 +10,7 @@ from core.accounts import operations as staff_operations
 from core.accounts.models import Role, User
 from core.runner import run_command
 from engagement.consultations.demo import load_consultations_demo
+from engagement.open_days.demo import load_open_days_demo
 from extensions import db
 from meetings.demo import DemoClock, load_meetings_demo
 from meetings.demo.content import OFFICE_SETUP_DAY
@@ -39,6 +40,7 @@ def load_demo() -> bool:
             )
     load_meetings_demo(staff, clock)
     load_consultations_demo(staff, clock)
+    load_open_days_demo(staff, clock)
     return True
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response
 from core.clock import utcnow
 from core.web import render_page
 from engagement.consultations.queries import open_consultations
+from engagement.open_days.queries import upcoming_open_days
 from meetings.queries import upcoming_meetings
 
 bp = Blueprint("engagement", __name__)
@@ -19,5 +20,6 @@ def home() -> Response:
         "engagement/home.html",
         meetings=upcoming_meetings(now, limit=10),
         consultations=open_consultations(now, limit=10),
+        open_days=upcoming_open_days(now, limit=5),
         now=now,
     )

@@ -27,6 +27,8 @@ from core.accounts.models import Role, User  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from engagement.consultations import operations as consultation_operations  # noqa: E402
 from engagement.consultations.models import Consultation  # noqa: E402
+from engagement.open_days import operations as open_day_operations  # noqa: E402
+from engagement.open_days.models import Mode  # noqa: E402
 from extensions import db  # noqa: E402
 from meetings import operations as meeting_operations  # noqa: E402
 from meetings.models import AgendaItem, Body, BodyLevel, ChangeKind, Meeting, MeetingChange  # noqa: E402
@@ -319,6 +321,47 @@ def make_consultation(major_item: AgendaItem, reviewer: User):
 def open_consultation(make_consultation) -> Consultation:
     """A consultation with `make_consultation`'s defaults: open now, for 31 days, public."""
     return make_consultation()
+
+
+@pytest.fixture
+def make_open_day(make_user: Callable[..., User], reviewer: User):
+    """An open day, public unless told otherwise: registration open now (first come, 50
+    places) for a visit in ten days. Overrides are applied after approval, so a test can
+    move a public open day anywhere in time (e.g. `starts_at` in the past)."""
+    author = make_user(Role.EDITOR)
+
+    def make(*, approve: bool = True, stops: list[str] | None = None, **overrides: object):
+        now = utcnow()
+        fields = {
+            "title": "政府开放日：走进区政府",
+            "description": "参观区长办公室和常务会会场，体验模拟常务会。",
+            "starts_at": now + timedelta(days=10),
+            "ends_at": now + timedelta(days=10, hours=3),
+            "meeting_point": "区政府北门",
+            "capacity": 50,
+            "registration_opens_at": now - timedelta(minutes=1),
+            "registration_closes_at": now + timedelta(days=5),
+            "mode": Mode.FIRST_COME,
+            "eligibility": "本区居民",
+            "id_required": False,
+            "accessibility": "全程无障碍通道。",
+            "simulated_meeting": True,
+        }
+        creating = {key: overrides.pop(key) for key in list(overrides) if key == "mode"}
+        open_day = open_day_operations.create_open_day(
+            actor=author,
+            stops=stops or ["区长办公室", "常务会会场", "城市管理指挥中心", "应急值守平台"],
+            **(fields | creating),
+        )
+        if approve:
+            review.submit_for_review(open_day, actor=author)
+            review.approve(open_day, actor=reviewer)
+        for name, value in overrides.items():
+            setattr(open_day, name, value)
+        db.session.commit()
+        return open_day
+
+    return make
 
 
 @pytest.fixture

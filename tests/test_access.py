@@ -4,7 +4,7 @@ new route is covered the day it is added.
 
 These tests sit at the top of tests/, next to `app.py`, because they are properties of
 the assembled app: the table names the endpoints of every part (core, meetings,
-consultations), which no single package below knows."""
+consultations, open days), which no single package below knows."""
 
 from __future__ import annotations
 
@@ -65,6 +65,23 @@ ACCESS = {
     "consultation_staff.comment_enter": EDITORS,
     "consultation_staff.export_comments": EDITORS | REVIEWERS,
     "consultation_staff.feedback": {"GET": EDITORS | REVIEWERS, "POST": EDITORS},
+    "open_day_staff.open_days": EDITORS | REVIEWERS,
+    "open_day_staff.new": EDITORS,
+    "open_day_staff.edit": EDITORS,
+    "open_day_staff.open_day": EDITORS | REVIEWERS,
+    "open_day_staff.postpone": EDITORS,
+    "open_day_staff.cancel": EDITORS,
+    "open_day_staff.draw_seed": EDITORS,
+    "open_day_staff.draw": EDITORS,
+    "open_day_staff.registrations": EDITORS | REVIEWERS,
+    "open_day_staff.registrations_csv": EDITORS | REVIEWERS,
+    "open_day_staff.cancel_registration": EDITORS,
+    "open_day_staff.check_in": EDITORS,
+    "open_day_staff.no_shows": EDITORS,
+    "open_day_staff.roles": EDITORS,
+    "open_day_staff.seating": EDITORS,
+    "open_day_staff.feedback": EDITORS | REVIEWERS,
+    "open_day_staff.invite_feedback": EDITORS,
     "outbox.outbox": ADMINS,
     "outbox.outbox_retry": ADMINS,
 }

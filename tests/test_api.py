@@ -335,3 +335,35 @@ def test_every_shape_sends_all_its_fields_and_nothing_else(spec):
         if schema.get("type") == "object":
             assert schema["additionalProperties"] is False, name
             assert sorted(schema["required"]) == sorted(schema["properties"]), name
+
+
+def test_open_days_validate_carry_places_left_and_name_no_registrant(client, spec, make_open_day):
+    from engagement.open_days import operations as open_day_operations
+    from engagement.open_days.models import Mode
+
+    first_come = make_open_day(capacity=2)
+    lottery = make_open_day(title="抽签开放日", mode=Mode.LOTTERY)
+    make_open_day(title="草稿开放日", approve=False)
+    for number in range(3):
+        open_day_operations.register(
+            first_come,
+            name="王秀英",
+            phone=f"1390000000{number}",
+            email="resident@example.cn",
+            id_number=None,
+            consented=True,
+            locale="zh",
+        )
+    db.session.commit()
+    listing = client.get("/api/v1/open-days").json
+    validator_for(spec, "/api/v1/open-days").validate(listing)
+    by_id = {item["id"]: item for item in listing["items"]}
+    assert set(by_id) == {first_come.id, lottery.id}
+    assert by_id[first_come.id]["places_left"] == 0
+    assert by_id[first_come.id]["itinerary"][0] == "区长办公室"
+    assert by_id[lottery.id]["mode"] == "lottery" and by_id[lottery.id]["draw_seed"] is None
+    one = client.get(f"/api/v1/open-days/{first_come.id}")
+    validator_for(spec, "/api/v1/open-days/{id}").validate(one.json)
+    text = one.get_data(as_text=True) + str(listing)
+    assert "王秀英" not in text and "13900000000" not in text and "example.cn" not in text
+    assert client.get(f"/api/v1/open-days/{first_come.id + 1000}").status_code == 404

@@ -143,3 +143,37 @@ def test_generated_meetings_are_what_review_and_approved_changes_make(generated)
         .where(Meeting.review_state != ReviewState.APPROVED, AgendaItem.published_at.is_not(None))
     )
     assert unannounced_but_public == 0
+
+
+def test_generated_open_days_keep_the_rules_of_the_operations(client, generated):
+    """Places counted in `taken`, draws that re-run from their published seed, personal data
+    gone after the retention period, private links that open the resident's page."""
+    from core.draw import draw
+    from engagement.open_days.models import HOLDS_A_PLACE, OpenDay, Registration
+
+    made = db.session.scalars(
+        select(OpenDay).where(OpenDay.id >= generated.first_id(OpenDay))
+    ).all()
+    assert len(made) == 3 and generated.marks["bench_open_day"] == made[-1].id
+    for open_day in made:
+        registrations = db.session.scalars(
+            select(Registration)
+            .where(Registration.open_day_id == open_day.id)
+            .order_by(Registration.id)
+        ).all()
+        assert open_day.is_public and open_day.revision == 1
+        assert open_day.taken == sum(r.status in HOLDS_A_PLACE for r in registrations)
+        assert len(registrations) >= open_day.capacity
+        if open_day.drawn_at is not None:
+            ranked = sorted((r for r in registrations if r.draw_rank), key=lambda r: r.draw_rank)
+            codes = [r.confirmation_code for r in ranked]
+            assert draw(open_day.draw_seed, codes) == codes
+        purged = open_day.purged_at is not None
+        assert all((r.name is None and r.phone is None) == purged for r in registrations)
+        if not purged:
+            assert len({r.phone for r in registrations}) == len(registrations)
+    bench = db.session.get(OpenDay, generated.marks["bench_open_day"])
+    registration = db.session.scalars(
+        select(Registration).where(Registration.open_day_id == bench.id)
+    ).first()
+    assert client.get(f"/r/{registration.token}").status_code == 200

@@ -21,6 +21,8 @@ from core import review
 from core.accounts.models import Role
 from core.clock import utcnow
 from engagement.consultations import operations as consultation_operations
+from engagement.open_days import operations as open_day_operations
+from engagement.open_days.models import Mode
 from extensions import db
 from meetings import operations as meeting_operations
 
@@ -60,6 +62,19 @@ PUBLIC_EFFECT = {
     "consultation_staff.moderate": AT_ONCE,
     "consultation_staff.comment": AT_ONCE,
     "consultation_staff.comment_enter": NOT_PUBLIC,  # waits for moderation like any comment
+    "open_day_staff.new": REVIEWED,
+    "open_day_staff.edit": REVIEWED,
+    "open_day_staff.postpone": AT_ONCE,
+    "open_day_staff.cancel": AT_ONCE,
+    "open_day_staff.draw_seed": AT_ONCE,
+    "open_day_staff.draw": AT_ONCE,
+    # A registration cancelled by staff frees a place: the public count of places left
+    # follows, as it does when the resident cancels; no content is published.
+    "open_day_staff.cancel_registration": NOT_PUBLIC,
+    "open_day_staff.check_in": NOT_PUBLIC,
+    "open_day_staff.no_shows": NOT_PUBLIC,
+    "open_day_staff.roles": NOT_PUBLIC,
+    "open_day_staff.invite_feedback": NOT_PUBLIC,
 }
 
 
@@ -106,9 +121,11 @@ def test_the_review_page_names_what_waits_for_review_and_what_does_not(client, a
 
 
 @pytest.fixture
-def forms_that_publish(make_meeting, make_body, make_consultation, announce):
-    """A live meeting with a post, a body, and an open consultation with one comment
-    published and one waiting: every form that publishes at once is on some page."""
+def forms_that_publish(make_meeting, make_body, make_consultation, announce, make_open_day):
+    """A live meeting with a post, a body, an open consultation with one comment
+    published and one waiting, and open days (one to postpone or cancel, a lottery whose
+    seed is to be fixed and one whose draw is to be run): every form that publishes at once
+    is on some page."""
     meeting = announce(make_meeting(starts_at=utcnow() - timedelta(minutes=10)))
     update = meeting_operations.post_live_update(
         meeting, text="会议开始。", agenda_item=None, image=None, actor=meeting.author
@@ -130,7 +147,16 @@ def forms_that_publish(make_meeting, make_body, make_consultation, announce):
     ]
     consultation_operations.moderate_comments(sent[:1], True, None, actor=consultation.author)
     db.session.commit()
+    open_day = make_open_day()
+    closed = {"registration_closes_at": utcnow() - timedelta(minutes=1)}
+    to_seed = make_open_day(mode=Mode.LOTTERY, **closed)
+    to_draw = make_open_day(mode=Mode.LOTTERY, **closed)
+    open_day_operations.fix_draw_seed(to_draw, actor=to_draw.author)
+    db.session.commit()
     return [
+        f"/admin/open-days/{open_day.id}",
+        f"/admin/open-days/{to_seed.id}",
+        f"/admin/open-days/{to_draw.id}",
         f"/admin/meetings/{meeting.id}/live",
         f"/admin/live/{update.id}/correct",
         "/admin/bodies/new",

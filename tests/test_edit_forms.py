@@ -17,6 +17,8 @@ from core.clock import utcnow
 from engagement.consultations import operations as consultation_operations
 from engagement.consultations.queries import items_awaiting_consultation
 from engagement.demo import load_demo
+from engagement.open_days import operations as open_day_operations
+from engagement.open_days.models import Mode
 from extensions import db
 
 # The record of what was done is expected to grow; nothing else may change.
@@ -61,6 +63,7 @@ def ids_of_every(argument: str) -> list[int]:
     """The ids of every stored object an address argument names."""
     from core.accounts.models import User
     from engagement.consultations.models import Comment, Consultation
+    from engagement.open_days.models import OpenDay
     from meetings.models import AgendaItem, Body, LiveUpdate, Meeting, MeetingChange
 
     model = {
@@ -72,6 +75,7 @@ def ids_of_every(argument: str) -> list[int]:
         "comment_id": Comment,
         "update_id": LiveUpdate,
         "change_id": MeetingChange,
+        "open_day_id": OpenDay,
     }[argument]
     return list(db.session.scalars(select(model.id).order_by(model.id)))
 
@@ -130,6 +134,25 @@ def demo_with_a_draft_consultation(app):
         closes_at=item.meeting.starts_at - timedelta(days=1),
         short_period_reason="时间紧",
     )
+    # A draft open day, its times typed with seconds too.
+    starts = (utcnow() + timedelta(days=30)).replace(second=15, microsecond=0)
+    open_day_operations.create_open_day(
+        actor=editor,
+        stops=["区长办公室", "常务会会场"],
+        title="草稿：政府开放日",
+        description="参观**常务会会场**。",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        meeting_point="区政府北门",
+        capacity=20,
+        registration_opens_at=starts - timedelta(days=20),
+        registration_closes_at=starts - timedelta(days=2, seconds=7),
+        mode=Mode.LOTTERY,
+        eligibility=None,
+        id_required=True,
+        accessibility="全程无障碍通道。",
+        simulated_meeting=False,
+    )
     db.session.commit()
 
 
@@ -160,3 +183,4 @@ def test_saving_any_edit_form_unchanged_changes_nothing(
     assert any(re.fullmatch(r"/admin/consultations/\d+", p) for p in saved), saved
     assert any(p.startswith("/admin/items/") for p in saved), saved
     assert any(p.startswith("/admin/staff/") for p in saved), saved
+    assert any(re.fullmatch(r"/admin/open-days/\d+/edit", p) for p in saved), saved

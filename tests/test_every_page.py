@@ -2,7 +2,8 @@
 with the states the demo lacks seeded here (a live meeting with a withdrawn update and a
 photo, a meeting held but not yet concluded, a change waiting for review, a published
 comment with a 200-character link and a 100-letter word, a rejected comment, an error
-page), as a resident and as each staff role, in Chinese and in English.
+page, open days in every state with registrations in every status: `crawl_states`), as a
+resident and as each staff role, in Chinese and in English.
 
 The crawl follows same-site links from each start page, a few addresses of each shape
 (`/meetings/<id>` is one shape), and keeps what it found: the served HTML of each page,
@@ -40,6 +41,7 @@ from meetings import operations as meeting_operations
 from meetings.models import Body, ChangeKind, Meeting, MeetingStatus
 from tests.browser_support import CHROMIUM_ARGS, WIDTHS, requires_chromium, serving, sync_api
 from tests.conftest import TEMPLATE_BYTECODE, config_for_tests, empty_all_tables
+from tests.engagement.open_days.crawl_states import seed_open_day_states
 from tests.instruments import (
     HAS_AXE,
     REQUIRED,
@@ -57,7 +59,7 @@ pytestmark = [requires_chromium, pytest.mark.browser]
 
 LANGUAGES = ("zh", "en")
 ROLES = (None, Role.ADMIN, Role.EDITOR, Role.REVIEWER)  # None: a resident
-PUBLIC_STARTS = ["/", "/meetings/", "/consultations/", "/login", "/meetings/999999"]
+PUBLIC_STARTS = ["/", "/meetings/", "/consultations/", "/open-days/", "/login", "/meetings/999999"]
 STAFF_STARTS = ["/admin/"]
 # Addresses of one shape visited per role: enough to meet each state the data has.
 PER_SHAPE = {None: 6, Role.ADMIN: 4, Role.EDITOR: 2, Role.REVIEWER: 2}
@@ -225,6 +227,9 @@ def seed_states() -> tuple[list[str], list[str]]:
         f"/admin/consultations/{consultation.id}/comments?status=rejected",
         f"/admin/comments/{comments[0].id}",
     ]
+    open_day_public, open_day_staff = seed_open_day_states(editor, reviewer)
+    public += open_day_public
+    staff += open_day_staff
     db.session.commit()  # and no transaction left open: the server's requests may write
     return public, staff
 
@@ -375,6 +380,8 @@ def test_the_crawl_reaches_every_kind_of_page(crawl: Crawl):
         print(role, sorted(s for r, s in shapes if r == role))
     assert (None, "/meetings/N") in shapes
     assert (Role.EDITOR, "/admin/meetings/N/live") in shapes
+    assert {(None, "/open-days/N"), (None, "/open-days/N/draw"), (None, "/r/T")} <= shapes
+    assert (Role.EDITOR, "/admin/open-days/N/check-in") in shapes
 
 
 @requires_axe

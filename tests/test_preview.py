@@ -38,8 +38,9 @@ from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange, Visi
 FROZEN_AT = "2026-03-02T02:00:00+00:00"  # the preview is read and approved at one instant
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 DOCX = b"PK\x03\x04" + b"\x00" * 64
-# Not content under review: the way back to the list, and the residents' comment form.
-NOT_REVIEWED = "nav.breadcrumb, form"
+# Not content under review: the way back to the list, the residents' comment form, and an
+# open day's registration section (its form, its heading, the link asked for again).
+NOT_REVIEWED = "nav.breadcrumb, form, section#register"
 STAFF_DOCUMENTS = "/admin/documents/"
 PUBLIC_DOCUMENTS = ("/documents/", "/consultation-documents/")
 
@@ -343,11 +344,40 @@ def feedback_report_case(f: Factories) -> Built:
     return Built(report, f"/consultations/{consultation.id}", marks)
 
 
+# Open days --------------------------------------------------------------------------------
+
+
+def open_day_case(f: Factories) -> Built:
+    marks = [
+        "开放日标题-申",
+        "开放日介绍-酉",
+        "集合地点-戌",
+        "参观点一-亥",
+        "参观点二-甲子",
+        "报名条件-乙丑",
+        "无障碍说明-丙寅",
+    ]
+    open_day = f.make_open_day(
+        approve=False,
+        stops=marks[3:5],
+        title=marks[0],
+        description=f"## 介绍\n\n{marks[1]}，**加粗**",
+        meeting_point=marks[2],
+        eligibility=marks[5],
+        accessibility=marks[6],
+        id_required=True,
+    )
+    review.submit_for_review(open_day, actor=open_day.author)
+    db.session.commit()
+    return Built(open_day, f"/open-days/{open_day.id}", marks)
+
+
 CASES: dict[str, dict[str, Callable[[Factories], Built]]] = {
     "meeting": {"": meeting_case},
     "meeting_change": {kind.value: case for kind, case in CHANGE_CASES.items()},
     "consultation": {"": consultation_case},
     "feedback_report": {"": feedback_report_case},
+    "open_day": {"": open_day_case},
 }
 
 
@@ -375,12 +405,16 @@ def test_the_preview_shows_everything_approval_makes_public(
     make_meeting,
     announce,
     make_consultation,
+    make_open_day,
 ):
     assert variant is not None, f"reviewable kind {kind!r} has no preview case in this test"
     with freeze_time(FROZEN_AT):
         built = CASES[kind][variant](
             Factories(
-                make_meeting=make_meeting, announce=announce, make_consultation=make_consultation
+                make_meeting=make_meeting,
+                announce=announce,
+                make_consultation=make_consultation,
+                make_open_day=make_open_day,
             )
         )
         item = built.item

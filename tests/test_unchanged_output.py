@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import count
 from pathlib import Path
+from unittest.mock import patch
 
 from bs4 import BeautifulSoup
 from freezegun import freeze_time
@@ -34,6 +36,7 @@ def page_text(html: str) -> str:
 
 def public_addresses() -> tuple[list[str], list[str]]:
     from engagement.consultations.models import Consultation
+    from engagement.open_days.models import OpenDay
     from meetings.models import Meeting
 
     meetings = db.session.scalars(select(Meeting.id).order_by(Meeting.id)).all()
@@ -46,11 +49,28 @@ def public_addresses() -> tuple[list[str], list[str]]:
     pages = ["/", "/meetings/", "/meetings/?status=concluded", "/consultations/", "/calendar/"]
     pages += [f"/meetings/{i}" for i in meetings] + [f"/meetings/{i}/live" for i in meetings]
     pages += [f"/consultations/{i}" for i in consultations]
+    open_days = db.session.scalars(select(OpenDay).order_by(OpenDay.id)).all()
+    api += ["/api/v1/open-days", "/calendar/open-days.ics"]
+    api += [f"/api/v1/open-days/{day.id}" for day in open_days]
+    api += [f"/open-days/{day.id}.ics" for day in open_days]
+    pages += ["/open-days/"] + [f"/open-days/{day.id}" for day in open_days]
+    pages += [f"/open-days/{day.id}/places" for day in open_days]
+    pages += [f"/open-days/{day.id}/draw" for day in open_days if day.is_lottery]
     return api, pages
 
 
+def demo_seeds():
+    """The demo's draw seed (and private-link seeds) come from `secrets`; here from a
+    counter, so the published seed and the drawn order are the same every run."""
+    numbers = count(1)
+    return patch(
+        "engagement.open_days.demo.secrets.token_hex",
+        side_effect=lambda size=16: f"{next(numbers):0{2 * size}x}",
+    )
+
+
 def current_output(client) -> dict[str, object]:
-    with freeze_time(FROZEN_AT):
+    with freeze_time(FROZEN_AT), demo_seeds():
         load_demo()
         db.session.commit()
         api, pages = public_addresses()

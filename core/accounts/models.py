@@ -35,10 +35,12 @@ class Permission(enum.StrEnum):
     MANAGE_BODIES = "manage_bodies"
     VIEW_AUDIT = "view_audit"
     VIEW_CONTACTS = "view_contacts"  # residents' phone numbers and email addresses
+    # Open-day registrants in full (name, phone, email, ID number): those who run the day.
+    VIEW_REGISTRANTS = "view_registrants"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.EDITOR: frozenset({Permission.EDIT}),
+    Role.EDITOR: frozenset({Permission.EDIT, Permission.VIEW_REGISTRANTS}),
     Role.REVIEWER: frozenset({Permission.REVIEW, Permission.VIEW_AUDIT}),
     Role.ADMIN: frozenset(Permission),
 }

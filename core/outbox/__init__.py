@@ -1,6 +1,25 @@
-"""The mail outbox: mail queued with the change that causes it and sent after the commit
-(`models`), and the administrators' page that lists and retries it (`views`)."""
+"""The outbox: mail and text messages queued with the change that causes them and sent
+after the commit (`models`), and the administrators' page that lists and retries them
+(`views`)."""
 
-from core.outbox.models import OutgoingMail, queue_mail, send_queued, take_queued_mail
+from core.outbox.models import (
+    OutgoingMail,
+    TextMessage,
+    queue_mail,
+    queue_text,
+    send_queued,
+    send_queued_texts,
+    take_queued_mail,
+    take_queued_texts,
+)
 
-__all__ = ["OutgoingMail", "queue_mail", "send_queued", "take_queued_mail"]
+__all__ = [
+    "OutgoingMail",
+    "TextMessage",
+    "queue_mail",
+    "queue_text",
+    "send_queued",
+    "send_queued_texts",
+    "take_queued_mail",
+    "take_queued_texts",
+]

@@ -9,6 +9,7 @@ MAIL_SERVER (development), messages are written as .eml files to MAIL_FOLDER
 
 from __future__ import annotations
 
+import json
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
@@ -20,6 +21,7 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import UTCDateTime, utcnow
+from core.logs import redact
 from extensions import db
 
 
@@ -103,6 +105,91 @@ def send_queued(ids: list[int] | None = None) -> int:
             error_text = f"{type(error).__name__}: {error}"[:1000]
             current_app.logger.warning("Mail %s to %s failed: %s", message_id, recipient, error)
         message = db.session.get(OutgoingMail, message_id)
+        message.attempts += 1
+        message.last_error = error_text
+        if error_text is None:
+            message.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+class TextMessage(db.Model):
+    """A text message to a phone, queued like mail and sent after the commit through the
+    SMS gateway (`core.sms`); without a gateway it stays here, readable by staff."""
+
+    __tablename__ = "text_messages"
+    shows_publicly = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[str] = mapped_column(Text)  # JSON: the template's parameters
+    body: Mapped[str] = mapped_column(Text)  # the same words as staff read them
+    locale: Mapped[str] = mapped_column(String(10), default="zh")  # the body's language
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def masked_phone(self) -> str:
+        return self.phone[:3] + "****" + self.phone[-4:] if len(self.phone) > 7 else "****"
+
+    @property
+    def body_for_staff(self) -> str:
+        """The words as the outbox page shows them: the resident's private link hidden."""
+        return redact(self.body)
+
+
+QUEUED_TEXTS = "sunshine.queued_texts"
+
+
+def queue_text(
+    phone: str, kind: str, params: dict[str, str], body: str, *, locale: str = "zh"
+) -> TextMessage:
+    """Add a text message in the caller's transaction; it leaves after the commit."""
+    message = TextMessage(
+        phone=phone,
+        kind=kind,
+        params=json.dumps(params, ensure_ascii=False),
+        body=body,
+        locale=locale,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(QUEUED_TEXTS, []).append(message.id)
+    return message
+
+
+def take_queued_texts() -> list[int]:
+    return db.session.info.pop(QUEUED_TEXTS, [])
+
+
+def send_queued_texts(ids: list[int] | None = None) -> int:
+    """Send unsent text messages (all, or those given) and commit each outcome. Without a
+    gateway they stay unsent in the outbox. Returns how many the gateway accepted."""
+    from core.sms import GatewayRefused, Text, gateway_configured, send_text
+
+    if not gateway_configured() or (ids is not None and not ids):
+        return 0
+    query = select(TextMessage).where(TextMessage.sent_at.is_(None))
+    if ids is not None:
+        query = query.where(TextMessage.id.in_(ids))
+    outgoing = [
+        (message.id, Text(message.phone, message.kind, json.loads(message.params)))
+        for message in db.session.scalars(query.order_by(TextMessage.id))
+    ]
+    db.session.rollback()  # no transaction stays open while the gateway answers
+    sent = 0
+    for message_id, text in outgoing:
+        error_text = None
+        try:
+            send_text(text, timestamp=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"))
+        except (OSError, ValueError, GatewayRefused) as error:
+            error_text = f"{type(error).__name__}: {error}"[:1000]
+            current_app.logger.warning("Text message %s failed: %s", message_id, error_text)
+        message = db.session.get(TextMessage, message_id)
         message.attempts += 1
         message.last_error = error_text
         if error_text is None:

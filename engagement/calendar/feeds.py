@@ -11,13 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.ical import EventSource
 from engagement.consultations.calendar import deadline_source
+from engagement.open_days.calendar import open_day_source
 from meetings.calendar import meeting_source
-
-
-def open_day_source() -> EventSource:
-    """Government open days: the feed is empty until the open-days feature gives it its
-    source (its address is already public, so subscribers need not change anything)."""
-    return EventSource(versions=lambda: [], events=lambda ids: [])
 
 
 @dataclass(frozen=True)

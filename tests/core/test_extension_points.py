@@ -19,7 +19,7 @@ def test_each_app_has_each_contribution_once(app, migrated_database):
             assert len(agenda_note_providers.contributions()) == 1
             assert len(meeting_change_checks.contributions()) == 1
             endpoints = [entry.endpoint for entry in staff_menu.contributions()]
-            assert len(endpoints) == len(set(endpoints)) == 8
+            assert len(endpoints) == len(set(endpoints)) == 9
 
 
 def test_contributions_belong_to_the_app_they_were_registered_on(app, migrated_database):

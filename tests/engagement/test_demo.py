@@ -86,6 +86,11 @@ SCHEDULED = {
     ("Consultation", "opens_at"),
     ("Consultation", "closes_at"),
     ("Consultation", "original_closes_at"),
+    ("OpenDay", "starts_at"),
+    ("OpenDay", "ends_at"),
+    ("OpenDay", "registration_opens_at"),
+    ("OpenDay", "registration_closes_at"),
+    ("OpenDay", "original_starts_at"),
 }
 # The time an audit row keeps for an action, read on the row it is about.
 AUDITED_AT = {
@@ -94,6 +99,9 @@ AUDITED_AT = {
     "agenda.add": "created_at",
     "meeting_change.propose": "created_at",
     "consultation.create": "created_at",
+    "open_day.create": "created_at",
+    "registration.create": "created_at",
+    "registration.check_in": "checked_in_at",
     "review.submit": "submitted_at",
     "review.approve": "published_at",
     "live.post": "posted_at",

@@ -149,6 +149,12 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "SMS_TEMPLATES": json.loads(env.get("SMS_TEMPLATES") or "{}"),
         # Open days: registrants' names, phones, emails and ID numbers are removed this many
         # days after the open day (`flask purge-open-day-data`), keeping anonymous counts.
+        # Sitting in: invitees' and applicants' personal data is kept this long after the
+        # last meeting it served, as open-day registrants' is; applications close this many
+        # hours before the meeting starts; reminders go this many days before.
+        "SIT_IN_RETENTION_DAYS": int(env.get("SIT_IN_RETENTION_DAYS", "30")),
+        "SIT_IN_APPLICATIONS_CLOSE_HOURS": int(env.get("SIT_IN_APPLICATIONS_CLOSE_HOURS", "48")),
+        "SIT_IN_REMINDER_DAYS": int(env.get("SIT_IN_REMINDER_DAYS", "2")),
         "OPEN_DAY_RETENTION_DAYS": int(env.get("OPEN_DAY_RETENTION_DAYS", "30")),
         # A registration waits at most this long for the open day's lock before the
         # resident is asked to send again (PostgreSQL; SQLite waits by its busy timeout).

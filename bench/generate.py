@@ -1,6 +1,7 @@
 """Build a database for the load bench: the demo data, and at full size ten busy years on
 top (5,000 meetings, 50,000 agenda items, 200 consultations with 200,000 comments, 120
-open days with about 7,000 registrations, and what each later feature adds in its own
+open days with about 7,000 registrations, sitting in on about 300 district meetings with
+their invitations and residents' applications, and what each later feature adds in its own
 step).
 
     .venv/bin/python bench/generate.py sqlite:////tmp/ten-years.sqlite3
@@ -37,6 +38,7 @@ from bench.data import Generation  # noqa: E402
 from bench.data.consultations import generate_consultations  # noqa: E402
 from bench.data.meetings import generate_meetings  # noqa: E402
 from bench.data.open_days import generate_open_days  # noqa: E402
+from bench.data.sitting_in import generate_sitting_in  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from core.runner import attempt  # noqa: E402
 from engagement.demo import load_demo  # noqa: E402
@@ -48,6 +50,7 @@ STEPS: list[Callable[[Generation], None]] = [
     generate_meetings,
     generate_consultations,
     generate_open_days,
+    generate_sitting_in,
 ]
 SEED = 2026
 
@@ -58,6 +61,8 @@ SOURCES = (
     "migrations/versions/*.py",
     "*/demo.py",
     "*/*/demo.py",
+    "*/demo/*.py",
+    "*/*/demo/*.py",
 )
 
 

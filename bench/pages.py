@@ -1,12 +1,13 @@
 """The pages the load bench loads, each found in whatever data the database holds (the demo,
 or ten busy years), and the targets their throughput is read against.
 
-A feature adds its public pages to `PAGES` (calendar feeds, open days, decisions, ...). A
-page's `locate` runs inside an app context with a test client and returns the path to
-load and a few words on what it shows; it may ask the app itself, as the live fragment
-does for its current version. A conditional request also names the `headers` it sends
-(a calendar app holding the feed's current ETag), asked of whatever answers the page: the
-test client, or the server about to be loaded.
+A feature adds its public pages to `PAGES` (calendar feeds, open days, decisions, ...),
+private ones too (an invitee's `/rsvp/<token>` and calendar, the token made from the
+stored seed). A page's `locate` runs inside an app context with a test client and returns
+the path to load and a few words on what it shows; it may ask the app itself, as the live
+fragment does for its current version. A conditional request also names the `headers` it
+sends (a calendar app holding the feed's current ETag), asked of whatever answers the page:
+the test client, or the server about to be loaded.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from core.review import ReviewState
 from engagement.consultations.models import Comment, CommentStatus, Consultation, FeedbackReport
 from engagement.consultations.queries import COMMENTS_PER_PAGE
 from engagement.open_days.models import Mode, OpenDay, Registration
+from engagement.sitting_in.models import HOLDS_A_PLACE, Invitation, InvitationStatus, Person
 from extensions import db
 from meetings.models import AgendaItem, Meeting
 
@@ -245,6 +247,48 @@ def open_day_download(client: FlaskClient) -> tuple[str, str]:
     return calendar_feed(f"/open-days/{bench_open_day()[0]}.ics")(client)
 
 
+def rsvp_page(_client: FlaskClient) -> tuple[str, str]:
+    """An invitee's own page from the link in their invitation: the first one not answered
+    yet for the soonest meeting ahead (the answer form shown). Its token is made from the
+    stored seed under this app's key, as the mail made it; the server looks the link up by
+    its hash alone, whatever key it runs with."""
+    invitation = db.session.scalars(
+        select(Invitation)
+        .join(Invitation.meeting)
+        .where(
+            Invitation.status == InvitationStatus.INVITED,
+            Meeting.starts_at > utcnow(),
+            Meeting.cancelled_at.is_(None),
+            Meeting.review_state == ReviewState.APPROVED,
+        )
+        .order_by(Meeting.starts_at, Invitation.id)
+        .limit(1)
+    ).one()
+    days = (invitation.meeting.starts_at - utcnow()).days
+    return f"/rsvp/{invitation.token}", f"not answered, the meeting in {days} days"
+
+
+def private_feed(client: FlaskClient) -> tuple[str, str]:
+    """The private calendar of the invitee with the most invitations in it (at ten years:
+    a re-elected deputy's)."""
+    held = func.count(Invitation.id)
+    person_id = db.session.scalar(
+        select(Person.id)
+        .join(Invitation, Invitation.person_id == Person.id)
+        .join(Invitation.meeting)
+        .where(
+            Person.purged_at.is_(None),
+            Invitation.status.in_(HOLDS_A_PLACE),
+            Meeting.review_state == ReviewState.APPROVED,
+        )
+        .group_by(Person.id)
+        .order_by(held.desc(), Person.id)
+        .limit(1)
+    )
+    token = db.session.get(Person, person_id).feed_token
+    return calendar_feed(f"/calendar/private/{token}.ics")(client)
+
+
 PAGES: list[BenchPage] = [
     BenchPage("home", fixed("/")),
     BenchPage("meeting list", fixed("/meetings/")),
@@ -256,6 +300,7 @@ PAGES: list[BenchPage] = [
     BenchPage("its places, changed", places_fragment, headers=as_htmx),
     BenchPage("its places, unchanged", places_not_modified, PageKind.NOT_MODIFIED, as_htmx),
     BenchPage("the latest draw", draw_page),
+    BenchPage("an invitation to sit in", rsvp_page),
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
     BenchPage("open days (open data)", fixed("/api/v1/open-days"), PageKind.DATA),
     BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),
@@ -289,4 +334,5 @@ PAGES: list[BenchPage] = [
     BenchPage("a body's meetings feed", body_feed, PageKind.CALENDAR),
     BenchPage("meeting download (.ics)", meeting_download, PageKind.CALENDAR),
     BenchPage("open day download (.ics)", open_day_download, PageKind.CALENDAR),
+    BenchPage("an invitee's private calendar", private_feed, PageKind.CALENDAR),
 ]

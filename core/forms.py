@@ -1,5 +1,5 @@
 """What every form of the product shares: cleaned text, office-time fields, the public
-reason that goes with a public change."""
+reason that goes with a public change, mainland mobile numbers."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import DateField, DateTimeLocalField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, Field, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from core.accounts.recovery import kept_formdata
 from core.clock import office_zone, to_office_time
+from core.phones import normalise_phone
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -126,3 +128,25 @@ def end_after_start(start_field: str) -> Callable[[FlaskForm, DateTimeLocalField
             raise ValidationError(_l("The end must be after the start."))
 
     return check
+
+
+PHONE_PROBLEM = _l("Enter a mainland mobile number: 11 digits starting with 13 to 19.")
+
+
+def mainland_mobile(form: FlaskForm, field: Field) -> None:
+    """A required mainland mobile number, kept as its 11 digits once it is one; what was
+    typed stays otherwise (`core.phones`)."""
+    if not (field.data or "").strip():
+        raise ValidationError(_("Enter your mobile number."))
+    optional_mainland_mobile(form, field)
+
+
+def optional_mainland_mobile(form: FlaskForm, field: Field) -> None:
+    """Empty (kept as None), or a mainland mobile number kept as its 11 digits."""
+    if not (field.data or "").strip():
+        field.data = None
+        return
+    phone = normalise_phone(field.data)
+    if phone is None:
+        raise ValidationError(str(PHONE_PROBLEM))
+    field.data = phone

@@ -285,3 +285,50 @@ def _last_modified(changed_at: datetime | None) -> datetime | None:
     if whole < changed_at:
         whole += timedelta(seconds=1)
     return whole if whole <= utcnow() else None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone an invitation mail is sent to (RFC 5546): their address and name."""
+
+    email: str
+    name: str
+
+
+def itip_message(
+    item: CalendarEvent,
+    method: str,
+    *,
+    organizer_email: str,
+    organizer_name: str,
+    attendee: Attendee,
+    partstat: str = "NEEDS-ACTION",
+) -> bytes:
+    """An iTIP message for one attendee (RFC 5546): METHOD REQUEST (an invitation or its
+    update; the attendee is asked to answer) or CANCEL (the event, or their place in it,
+    is cancelled). The event is the public one, with its UID and SEQUENCE, so the copy
+    in a calendar and the copy in a subscribed feed are one event."""
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    event = as_vevent(item)
+    if method == "CANCEL":
+        event["status"] = "CANCELLED"
+    event.add("organizer", f"mailto:{organizer_email}", parameters={"CN": organizer_name})
+    event.add(
+        "attendee",
+        f"mailto:{attendee.email}",
+        parameters={
+            "CN": attendee.name,
+            "CUTYPE": "INDIVIDUAL",
+            "ROLE": "OPT-PARTICIPANT",
+            "PARTSTAT": partstat,
+            "RSVP": "TRUE" if method == "REQUEST" else "FALSE",
+        },
+    )
+    head, end = calendar.to_ical(), b"END:VCALENDAR\r\n"
+    return b"".join([head[: -len(end)], _timezone([version_of(item)]), event.to_ical(), end])

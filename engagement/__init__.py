@@ -13,11 +13,12 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from core.page_cache import cached_pages
-    from engagement import calendar, consultations, demo, open_days, views
+    from engagement import calendar, consultations, demo, open_days, sitting_in, views
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "engagement.home")
     app.cli.add_command(demo.demo_cli)
     consultations.register(app)
     open_days.register(app)
+    sitting_in.register(app)
     calendar.register(app)

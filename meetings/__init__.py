@@ -5,7 +5,9 @@ Files: `models`, `queries` (reads shared by pages and open data), `operations` (
 write), `forms`, `views` (public pages), `staff_views/` (staff pages), `api` (open data),
 `audit` (the audit log's words for its actions, records and fields), `demo`. It imports
 `core` and never `engagement`; engagement adds to it through the extension points in
-`queries.agenda_note_providers` and `models.meeting_change_checks`.
+`queries.agenda_note_providers`, `queries.meeting_section_providers`,
+`queries.meeting_staff_links`, `models.meeting_change_checks` and
+`models.meeting_change_listeners`.
 """
 
 from __future__ import annotations

@@ -49,6 +49,41 @@ AgendaNoteProvider = Callable[[list[AgendaItem], bool], dict[int, list[AgendaNot
 agenda_note_providers: ExtensionPoint[AgendaNoteProvider] = ExtensionPoint("agenda_notes")
 
 
+@dataclass(frozen=True)
+class MeetingSection:
+    """A section another part of the product adds to a meeting's public page (sitting in:
+    the call for applications, who sat in): its template, which reads `section.context`,
+    and the headings' level is the page's `h + 1`."""
+
+    template: str
+    context: dict[str, Any]
+
+
+# (meeting, preview) -> the sections to show; meetings never imports their providers.
+MeetingSectionProvider = Callable[[Meeting, bool], list[MeetingSection]]
+meeting_section_providers: ExtensionPoint[MeetingSectionProvider] = ExtensionPoint(
+    "meeting_sections"
+)
+
+
+def meeting_sections(meeting: Meeting, *, preview: bool) -> list[MeetingSection]:
+    return [
+        section
+        for provider in meeting_section_providers.contributions()
+        for section in provider(meeting, preview)
+    ]
+
+
+# (meeting) -> (label, address) links on the meeting's staff page to other features' pages.
+meeting_staff_links: ExtensionPoint[Callable[[Meeting], list[tuple[str, str]]]] = ExtensionPoint(
+    "meeting_staff_links"
+)
+
+
+def staff_links(meeting: Meeting) -> list[tuple[str, str]]:
+    return [link for provider in meeting_staff_links.contributions() for link in provider(meeting)]
+
+
 def agenda_notes(items: list[AgendaItem], *, public: bool) -> dict[int, list[AgendaNote]]:
     notes: dict[int, list[AgendaNote]] = defaultdict(list)
     for provider in agenda_note_providers.contributions():
@@ -282,6 +317,7 @@ class MeetingPage:
     agenda: list[AgendaEntry]
     notes: dict[int, list[AgendaNote]]
     changes: list[MeetingChange]
+    sections: list[MeetingSection]
     preview: bool  # documents then link to the staff route, which opens them before approval
 
 
@@ -298,6 +334,7 @@ def meeting_public_page(meeting: Meeting, now: datetime) -> MeetingPage:
         agenda=[AgendaEntry(item, item.documents_shown(on_publication=preview)) for item in items],
         notes=agenda_notes(items, public=True),
         changes=public_changes(meeting) if meeting.is_announced else [],
+        sections=meeting_sections(meeting, preview=preview),
         preview=preview,
     )
 

@@ -23,6 +23,8 @@ from core.clock import utcnow
 from engagement.consultations import operations as consultation_operations
 from engagement.open_days import operations as open_day_operations
 from engagement.open_days.models import Mode
+from engagement.sitting_in.models import Category, Invitation, InvitationStatus, Person
+from engagement.sitting_in.operations import applications as sit_in_operations
 from extensions import db
 from meetings import operations as meeting_operations
 
@@ -75,6 +77,25 @@ PUBLIC_EFFECT = {
     "open_day_staff.no_shows": NOT_PUBLIC,
     "open_day_staff.roles": NOT_PUBLIC,
     "open_day_staff.invite_feedback": NOT_PUBLIC,
+    # Residents' applications to sit in: eligibility and invitations are not public; the
+    # draw's seed with its entries, then its result, are.
+    # Invitations are private to the office and the invitee; who sat in is public once
+    # attendance is marked.
+    "sit_in_staff.quotas": NOT_PUBLIC,
+    "sit_in_staff.invite": NOT_PUBLIC,
+    "sit_in_staff.send": NOT_PUBLIC,
+    "sit_in_staff.resend": NOT_PUBLIC,
+    "sit_in_staff.withdraw": NOT_PUBLIC,
+    "sit_in_staff.substitute": NOT_PUBLIC,
+    "sit_in_staff.attendance": AT_ONCE,
+    "sit_in_staff.mark_application": NOT_PUBLIC,
+    "sit_in_staff.invite_eligible": NOT_PUBLIC,
+    "sit_in_staff.draw_seed": AT_ONCE,
+    "sit_in_staff.run_draw": AT_ONCE,
+    # The directory of people to invite is the office's own list: never public.
+    "sit_in_staff.person_new": NOT_PUBLIC,
+    "sit_in_staff.person_edit": NOT_PUBLIC,
+    "sit_in_staff.people_import": NOT_PUBLIC,
 }
 
 
@@ -120,6 +141,54 @@ def test_the_review_page_names_what_waits_for_review_and_what_does_not(client, a
     assert len(direct) >= 5  # live updates, bodies, moderation, replies, extensions
 
 
+def sit_in_draw_steps(make_meeting, announce) -> list[str]:
+    """Two meetings whose residents' call has closed with more eligible applicants than
+    places: one whose draw's seed is to be fixed, one whose draw is to be run."""
+    pages = []
+    for seeded in (False, True):
+        meeting = announce(make_meeting(sit_in_open=True, sit_in_places=1))
+        for number in range(2):
+            application = sit_in_operations.apply_to_sit_in(
+                meeting,
+                name=f"居民{number}",
+                phone=f"1390000000{number}",
+                email=None,
+                community="幸福社区",
+                reason="关心议题",
+                name_public=False,
+                consented=True,
+                locale="zh",
+            )
+            sit_in_operations.mark_eligibility(
+                application, eligible=True, reason="本区居民", actor=meeting.author
+            )
+        meeting.starts_at = utcnow() + timedelta(hours=24)  # the call closed 48 hours before
+        meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+        if seeded:
+            sit_in_operations.fix_sit_in_draw_seed(meeting, actor=meeting.author)
+        db.session.commit()
+        pages.append(f"/admin/sitting-in/meetings/{meeting.id}/applications")
+    return pages
+
+
+def sat_in_meeting(meeting) -> str:
+    """The started meeting with one invitee whose attendance is to be marked."""
+    person = Person.new(name="王代表", category=Category.DEPUTY, email="wang@example.cn")
+    db.session.add(person)
+    db.session.add(
+        Invitation(
+            meeting=meeting,
+            person=person,
+            category=Category.DEPUTY,
+            status=InvitationStatus.ACCEPTED,
+            link_seed="0" * 32,
+            token_hash="0" * 64,
+        )
+    )
+    db.session.commit()
+    return f"/admin/sitting-in/meetings/{meeting.id}"
+
+
 @pytest.fixture
 def forms_that_publish(make_meeting, make_body, make_consultation, announce, make_open_day):
     """A live meeting with a post, a body, an open consultation with one comment
@@ -147,6 +216,7 @@ def forms_that_publish(make_meeting, make_body, make_consultation, announce, mak
     ]
     consultation_operations.moderate_comments(sent[:1], True, None, actor=consultation.author)
     db.session.commit()
+    sitting_in = sat_in_meeting(meeting)
     open_day = make_open_day()
     closed = {"registration_closes_at": utcnow() - timedelta(minutes=1)}
     to_seed = make_open_day(mode=Mode.LOTTERY, **closed)
@@ -164,6 +234,8 @@ def forms_that_publish(make_meeting, make_body, make_consultation, announce, mak
         f"/admin/consultations/{consultation.id}",
         f"/admin/consultations/{consultation.id}/comments",
         f"/admin/comments/{sent[0].id}",
+        *sit_in_draw_steps(make_meeting, announce),
+        sitting_in,
     ]
 
 

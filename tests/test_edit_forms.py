@@ -64,6 +64,7 @@ def ids_of_every(argument: str) -> list[int]:
     from core.accounts.models import User
     from engagement.consultations.models import Comment, Consultation
     from engagement.open_days.models import OpenDay
+    from engagement.sitting_in.models import Person
     from meetings.models import AgendaItem, Body, LiveUpdate, Meeting, MeetingChange
 
     model = {
@@ -76,6 +77,7 @@ def ids_of_every(argument: str) -> list[int]:
         "update_id": LiveUpdate,
         "change_id": MeetingChange,
         "open_day_id": OpenDay,
+        "person_id": Person,
     }[argument]
     return list(db.session.scalars(select(model.id).order_by(model.id)))
 

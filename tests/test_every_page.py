@@ -2,7 +2,8 @@
 with the states the demo lacks seeded here (a live meeting with a withdrawn update and a
 photo, a meeting held but not yet concluded, a change waiting for review, a published
 comment with a 200-character link and a 100-letter word, a rejected comment, an error
-page, open days in every state with registrations in every status: `crawl_states`), as a
+page, open days in every state with registrations in every status, and sitting in's draws,
+moved and cancelled invitations: each feature's `crawl_states`), as a
 resident and as each staff role, in Chinese and in English.
 
 The crawl follows same-site links from each start page, a few addresses of each shape
@@ -42,6 +43,7 @@ from meetings.models import Body, ChangeKind, Meeting, MeetingStatus
 from tests.browser_support import CHROMIUM_ARGS, WIDTHS, requires_chromium, serving, sync_api
 from tests.conftest import TEMPLATE_BYTECODE, config_for_tests, empty_all_tables
 from tests.engagement.open_days.crawl_states import seed_open_day_states
+from tests.engagement.sitting_in.crawl_states import seed_sitting_in_states
 from tests.instruments import (
     HAS_AXE,
     REQUIRED,
@@ -230,6 +232,9 @@ def seed_states() -> tuple[list[str], list[str]]:
     open_day_public, open_day_staff = seed_open_day_states(editor, reviewer)
     public += open_day_public
     staff += open_day_staff
+    sitting_in_public, sitting_in_staff = seed_sitting_in_states(editor, reviewer)
+    public += sitting_in_public
+    staff += sitting_in_staff
     db.session.commit()  # and no transaction left open: the server's requests may write
     return public, staff
 
@@ -382,6 +387,12 @@ def test_the_crawl_reaches_every_kind_of_page(crawl: Crawl):
     assert (Role.EDITOR, "/admin/meetings/N/live") in shapes
     assert {(None, "/open-days/N"), (None, "/open-days/N/draw"), (None, "/r/T")} <= shapes
     assert (Role.EDITOR, "/admin/open-days/N/check-in") in shapes
+    assert {(None, "/rsvp/T"), (None, "/meetings/N/sit-in/apply"),
+            (None, "/meetings/N/sit-in/draw")} <= shapes  # fmt: skip
+    assert {(Role.EDITOR, f"/admin/sitting-in/{page}") for page in (
+        "people", "meetings/N", "meetings/N/invite", "meetings/N/applications",
+        "meetings/N/invitations/N/withdraw", "meetings/N/invitations/N/substitute?q",
+    )} <= shapes  # fmt: skip
 
 
 @requires_axe

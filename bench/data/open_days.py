@@ -31,6 +31,7 @@ from bench.data.texts import (
 )
 from core.clock import from_office_time, to_office_time
 from core.draw import draw
+from core.private_links import token_hash
 from core.review import ReviewState
 from engagement.open_days.models import (
     CONFIRMATION_PREFIX,
@@ -43,7 +44,6 @@ from engagement.open_days.models import (
     Status,
     VisitFeedback,
     link_token,
-    token_hash,
 )
 from engagement.open_days.operations import OPEN_DAY_FIELDS
 

@@ -3,8 +3,10 @@ after the commit (`models`), and the administrators' page that lists and retries
 (`views`)."""
 
 from core.outbox.models import (
+    BatchProgress,
     OutgoingMail,
     TextMessage,
+    batch_progress,
     queue_mail,
     queue_text,
     send_queued,
@@ -14,8 +16,10 @@ from core.outbox.models import (
 )
 
 __all__ = [
+    "BatchProgress",
     "OutgoingMail",
     "TextMessage",
+    "batch_progress",
     "queue_mail",
     "queue_text",
     "send_queued",

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import UTCDateTime, utcnow
@@ -33,6 +34,12 @@ class OutgoingMail(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # Optional alternatives to the plain text: the same words as HTML, and an iTIP
+    # calendar object (its METHOD, REQUEST or CANCEL, goes on the part's content type).
+    html: Mapped[str | None] = mapped_column(Text)
+    calendar: Mapped[str | None] = mapped_column(Text)
+    # Messages sent together (e.g. one meeting's invitations): a page shows their progress.
+    batch: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -42,13 +49,32 @@ class OutgoingMail(db.Model):
 QUEUED = "sunshine.queued_mail"
 
 
-def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
-    """Add a message to the outbox in the caller's transaction; it is sent after the commit
-    (`core.runner.attempt` sends what the operation queued)."""
-    message = OutgoingMail(recipient=recipient, subject=subject, body=body)
+def queue_mail(
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    calendar: bytes | None = None,
+    batch: str | None = None,
+) -> OutgoingMail:
+    """Add a message to the outbox in the caller's transaction. Alone, it is sent after the
+    commit (`core.runner.attempt` sends what the operation queued); in a `batch`, it waits
+    for the page that sends the batch and shows its progress (`send_batch`), or for
+    `flask send-outbox`. `html` and `calendar` (an iTIP object) are alternatives to the
+    plain text."""
+    message = OutgoingMail(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        html=html,
+        calendar=calendar.decode() if calendar is not None else None,
+        batch=batch,
+    )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(QUEUED, []).append(message.id)
+    if batch is None:
+        db.session.info.setdefault(QUEUED, []).append(message.id)
     return message
 
 
@@ -64,6 +90,16 @@ def _as_email(message: OutgoingMail) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="sunshine.local")
     email.set_content(message.body)
+    if message.html is not None:
+        email.add_alternative(message.html, subtype="html")
+    if message.calendar is not None:
+        # The iTIP part: calendar apps read its METHOD from the content type (RFC 6047).
+        method = "REQUEST"
+        for line in message.calendar.splitlines():
+            if line.startswith("METHOD:"):
+                method = line.split(":", 1)[1].strip()
+                break
+        email.add_alternative(message.calendar, subtype="calendar", params={"method": method})
     return email
 
 
@@ -82,13 +118,20 @@ def _deliver(email: EmailMessage, message_id: int) -> None:
         smtp.send_message(email)
 
 
-def send_queued(ids: list[int] | None = None) -> int:
-    """Send unsent messages (all, or those given) and commit their outcome. Returns sent."""
+def send_queued(
+    ids: list[int] | None = None, *, batch: str | None = None, limit: int | None = None
+) -> int:
+    """Send unsent messages (all, those given, or up to `limit` of a batch not tried yet)
+    and commit each outcome: a bad address fails alone. Returns how many were sent."""
     query = select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
     if ids is not None:
         if not ids:
             return 0
         query = query.where(OutgoingMail.id.in_(ids))
+    if batch is not None:
+        query = query.where(OutgoingMail.batch == batch, OutgoingMail.attempts == 0)
+    if limit is not None:
+        query = query.limit(limit)
     outgoing = [
         (message.id, message.recipient, _as_email(message))
         for message in db.session.scalars(query.order_by(OutgoingMail.id))
@@ -112,6 +155,31 @@ def send_queued(ids: list[int] | None = None) -> int:
             sent += 1
         db.session.commit()
     return sent
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    total: int
+    sent: int
+    failed: int  # tried and not sent (kept on the outbox page to retry)
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.sent - self.failed
+
+
+def batch_progress(batch: str) -> BatchProgress:
+    """Where a batch stands, in one query."""
+    total, sent, failed = db.session.execute(
+        select(
+            func.count(OutgoingMail.id),
+            func.count(OutgoingMail.sent_at),
+            func.count(OutgoingMail.id).filter(
+                OutgoingMail.sent_at.is_(None), OutgoingMail.attempts > 0
+            ),
+        ).where(OutgoingMail.batch == batch)
+    ).one()
+    return BatchProgress(total, sent, failed)
 
 
 class TextMessage(db.Model):

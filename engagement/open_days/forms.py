@@ -2,8 +2,8 @@
 the short survey after the visit. Staff forms are in `staff_forms`.
 
 A mobile number is a mainland one (11 digits, 1[3-9]…), typed as people write it (spaces,
-dashes, +86) and kept as its 11 digits; a resident ID number is checked as GB 11643
-defines it (birth date and check character)."""
+dashes, +86) and kept as its 11 digits (`core.phones.normalise_phone`); a resident ID number
+is checked as GB 11643 defines it (birth date and check character)."""
 
 from __future__ import annotations
 
@@ -37,28 +37,13 @@ from wtforms.validators import (
 )
 
 from core.clock import to_office_time, utcnow
-from core.forms import BaseForm
+from core.forms import BaseForm, mainland_mobile
 
 MAX_NAME_LENGTH = 50
 MAX_FEEDBACK_LENGTH = 2000
 
-MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# What people put around the digits: spaces, dashes, dots, brackets, the country code.
-PHONE_DECORATION = re.compile(r"[\s\-.()（）]")
-
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
-
-
-def normalise_phone(typed: str | None) -> str | None:
-    """The 11 digits of a mainland mobile number as typed with spaces, dashes or +86 / 0086,
-    or None when it is not one."""
-    digits = PHONE_DECORATION.sub("", typed or "")
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix) :]
-            break
-    return digits if MOBILE.fullmatch(digits) else None
 
 
 def id_check_character(first_17: str) -> str:
@@ -82,18 +67,6 @@ def id_number_problem(number: str) -> str | None:
     if id_check_character(number[:17]) != number[17]:
         return _("This ID number does not add up: check each character against your ID card.")
     return None
-
-
-def mainland_mobile(form: FlaskForm, field: Field) -> None:
-    """Keeps the number as its 11 digits once it is one; what was typed stays otherwise."""
-    if not (field.data or "").strip():
-        raise ValidationError(_("Enter your mobile number."))
-    phone = normalise_phone(field.data)
-    if phone is None:
-        raise ValidationError(
-            _("Enter a mainland mobile number: 11 digits starting with 13 to 19.")
-        )
-    field.data = phone
 
 
 def resident_id_number(form: FlaskForm, field: Field) -> None:

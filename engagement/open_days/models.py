@@ -9,18 +9,16 @@ constraint. A registration's private link is stored only as its hash.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import UTCDateTime, to_office_time, utcnow
 from core.labels import LabelledEnum
+from core.private_links import link_token as private_link_token
 from core.review import ContentPart, Reviewable, ReviewState
 from extensions import db, string_enum
 
@@ -214,18 +212,9 @@ class ItineraryStop(db.Model):
     open_day: Mapped[OpenDay] = relationship(back_populates="stops")
 
 
-def token_hash(token: str) -> str:
-    """How a private link is looked up: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def link_token(seed: str) -> str:
-    """The private link's token: HMAC-SHA256 of a 128-bit seed from `secrets` under the
-    app's secret key (192 bits shown), so every later message can carry the same link
-    while the database alone holds neither the token nor a way to make it."""
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"open-day-registration:{seed}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode()
+    """The registration's private link (`core.private_links`)."""
+    return private_link_token("open-day-registration", seed)
 
 
 class Registration(db.Model):

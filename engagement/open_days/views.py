@@ -22,11 +22,12 @@ from core.clock import utcnow
 from core.errors import recovers_expired_form
 from core.ical import build_calendar, calendar_answer
 from core.page_cache import epoch_tag
+from core.phones import normalise_phone
 from core.runner import attempt, run_for_form
 from core.web import query_int, render_page
 from engagement.open_days import operations
 from engagement.open_days.calendar import open_day_event
-from engagement.open_days.forms import RegistrationForm, SendLinkForm, normalise_phone
+from engagement.open_days.forms import RegistrationForm, SendLinkForm
 from engagement.open_days.models import OpenDay, Registration
 from engagement.open_days.operations.draw import entries
 from engagement.open_days.queries import public_open_day_or_404, upcoming_and_past

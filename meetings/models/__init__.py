@@ -9,7 +9,12 @@ approved; the approved changes are the public "changes since announcement".
 changes of announced meetings; `live` the live updates posted while a meeting runs.
 """
 
-from meetings.models.changes import ChangeKind, MeetingChange, meeting_change_checks
+from meetings.models.changes import (
+    ChangeKind,
+    MeetingChange,
+    meeting_change_checks,
+    meeting_change_listeners,
+)
 from meetings.models.live import LiveUpdate
 from meetings.models.meetings import (
     AgendaDocument,
@@ -33,4 +38,5 @@ __all__ = [
     "MeetingStatus",
     "Visibility",
     "meeting_change_checks",
+    "meeting_change_listeners",
 ]

@@ -43,6 +43,13 @@ meeting_change_checks: ExtensionPoint[Callable[[MeetingChange], list[str]]] = Ex
 )
 
 
+# Packages built on meetings act on an approved change (sitting in: invitees' calendars
+# get the new time, or a CANCEL), in the approving transaction.
+meeting_change_listeners: ExtensionPoint[Callable[[MeetingChange], None]] = ExtensionPoint(
+    "meeting_change_listeners"
+)
+
+
 class MeetingAfterChange:
     """A meeting as the public will read it once a change is approved: its own facts with
     the change's in their place. Read-only, so nothing is written before approval."""
@@ -212,3 +219,5 @@ class MeetingChange(Reviewable, db.Model):
         elif self.kind == ChangeKind.ADD_DOCUMENT:
             self.document.published_at = now
         meeting.revise(now)
+        for listener in meeting_change_listeners.contributions():
+            listener(self)

@@ -17,7 +17,7 @@ from extensions import db
 from meetings import operations
 from meetings.forms import MeetingForm
 from meetings.models import Body, Meeting, MeetingChange
-from meetings.queries import agenda_notes, meeting_public_page
+from meetings.queries import agenda_notes, meeting_public_page, staff_links
 from meetings.staff_views import bp, meeting_or_404, meeting_page
 
 
@@ -98,6 +98,7 @@ def meeting(meeting_id: int) -> Response:
         form=form,
         changes=changes,
         notes=agenda_notes(meeting.current_agenda, public=False),
+        links=staff_links(meeting),
         # Until it is announced, the page shows what the public will see on approval.
         page=None if meeting.is_announced else meeting_public_page(meeting, now),
         now=now,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from app import create_app
 from core.extension_points import ExtensionPoint
 from core.menu import staff_menu
-from meetings.models import meeting_change_checks
-from meetings.queries import agenda_note_providers
+from meetings.models import meeting_change_checks, meeting_change_listeners
+from meetings.queries import agenda_note_providers, meeting_section_providers, meeting_staff_links
 
 
 def test_each_app_has_each_contribution_once(app, migrated_database):
@@ -19,7 +19,10 @@ def test_each_app_has_each_contribution_once(app, migrated_database):
             assert len(agenda_note_providers.contributions()) == 1
             assert len(meeting_change_checks.contributions()) == 1
             endpoints = [entry.endpoint for entry in staff_menu.contributions()]
-            assert len(endpoints) == len(set(endpoints)) == 9
+            assert len(endpoints) == len(set(endpoints)) == 10
+            assert len(meeting_change_listeners.contributions()) == 1
+            assert len(meeting_section_providers.contributions()) == 1
+            assert len(meeting_staff_links.contributions()) == 1
 
 
 def test_contributions_belong_to_the_app_they_were_registered_on(app, migrated_database):

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from freezegun import freeze_time
 from sqlalchemy import inspect as sa_inspect
 
 from core.accounts.models import User
 from core.audit import AuditEntry
 from core.clock import UTCDateTime, utcnow
+from core.outbox import OutgoingMail, TextMessage
 from core.review import ReviewState
 from engagement.consultations.demo import DEMO_CONSULTATIONS
 from engagement.consultations.models import (
@@ -24,6 +26,16 @@ from engagement.consultations.models import (
     Disposition,
 )
 from engagement.demo import load_demo
+from engagement.sitting_in.models import (
+    Application,
+    ApplicationStatus,
+    Attendance,
+    Category,
+    Invitation,
+    InvitationStatus,
+    Person,
+    Quota,
+)
 from extensions import db
 from meetings.models import Body, BodyLevel, ChangeKind, LiveUpdate, Meeting, MeetingChange
 
@@ -108,6 +120,13 @@ AUDITED_AT = {
     "comment.receive": "received_at",
     "comment.publish": "moderated_at",
     "comment.reject": "moderated_at",
+    "person.create": "created_at",
+    "person.import": "created_at",
+    "invitation.create": "created_at",
+    "invitation.answer": "answered_at",
+    "invitation.attendance": "attendance_marked_at",
+    "sit_in_application.create": "created_at",
+    "sit_in_application.eligibility": "eligibility_marked_at",
 }
 MINUTE = timedelta(minutes=1)
 
@@ -145,7 +164,8 @@ def loaded_any_time(app, request) -> Loaded:
 
 
 def all_of(model: type) -> list:
-    return db.session.scalars(db.select(model).order_by(model.id)).all()
+    """Every row, by primary key (a meeting's draw is keyed by its meeting)."""
+    return db.session.scalars(db.select(model).order_by(*sa_inspect(model).primary_key)).all()
 
 
 def time_columns(model: type) -> list[str]:
@@ -209,7 +229,7 @@ def test_nothing_that_happened_is_dated_at_the_load_or_after_it(app, loaded_any_
                 moment = getattr(row, key)
                 if moment is None:
                     continue
-                where = f"{model.__name__}.{key} of {row.id}"
+                where = f"{model.__name__}.{key} of {sa_inspect(row).identity}"
                 assert not loaded_any_time.near(moment), where
                 if (model.__name__, key) not in SCHEDULED:
                     assert moment < loaded_any_time.started, where
@@ -298,3 +318,78 @@ def test_audit_rows_are_dated_with_the_steps_they_record(app, loaded_any_time):
         elif entry.action == "comment.enter":
             assert subject.received_at <= entry.at
     assert checked > 100
+
+
+# Sitting in: who sat in on the last meeting held, and the next meeting's invitations and call.
+
+
+def sitting_in_meetings() -> tuple[Meeting, Meeting]:
+    with_invitations = db.select(Invitation.meeting_id)
+    held, upcoming = db.session.scalars(
+        db.select(Meeting).where(Meeting.id.in_(with_invitations)).order_by(Meeting.starts_at)
+    ).all()
+    return held, upcoming
+
+
+def test_the_held_meeting_lists_who_sat_in_naming_residents_only_with_consent(app, client, loaded):
+    held, _upcoming = sitting_in_meetings()
+    assert held.concluded_at is not None and held.sit_in_open
+    invitations = db.session.scalars(db.select(Invitation).where(Invitation.meeting == held)).all()
+    categories = [i.category for i in invitations if i.status == InvitationStatus.ACCEPTED]
+    assert categories.count(Category.DEPUTY) == 3 and categories.count(Category.CPPCC) == 3
+    assert {i.status for i in invitations} == {InvitationStatus.ACCEPTED, InvitationStatus.DECLINED}
+    present = [i for i in invitations if i.attendance == Attendance.PRESENT]
+    absent = [i for i in invitations if i.attendance == Attendance.ABSENT]
+    assert len(absent) == 1
+    residents = [i for i in present if i.category == Category.RESIDENT]
+    named = [i for i in residents if i.name_public]
+    unnamed = [i for i in residents if not i.name_public]
+    assert named and unnamed
+    section = BeautifulSoup(client.get(f"/meetings/{held.id}").data, "html.parser").find(
+        id="sat-in"
+    )
+    listed = section.get_text(" ", strip=True)
+    for invitation in present:
+        person = invitation.person
+        shown = invitation.category != Category.RESIDENT or invitation.name_public
+        assert (person.name in listed) == shown, person.name
+        assert person.phone not in listed and (person.email or "@") not in listed
+        if not shown:
+            assert person.community in listed
+    for invitation in [*absent, *(i for i in invitations if i.attendance is None)]:
+        assert invitation.person.name not in listed
+    assert len(section.find_all("li")) == len(present)
+
+
+def test_the_next_meeting_has_places_answers_pending_and_its_call_open(app, client, loaded):
+    _held, upcoming = sitting_in_meetings()
+    assert upcoming.starts_at > loaded.finished and upcoming.sit_in_open
+    quotas = db.session.scalars(db.select(Quota).where(Quota.meeting_id == upcoming.id)).all()
+    assert {(q.category, q.places) for q in quotas} >= {(Category.DEPUTY, 3), (Category.CPPCC, 3)}
+    statuses = [
+        i.status
+        for i in db.session.scalars(db.select(Invitation).where(Invitation.meeting == upcoming))
+    ]
+    assert statuses.count(InvitationStatus.INVITED) == 1
+    assert InvitationStatus.DECLINED in statuses and InvitationStatus.ACCEPTED in statuses
+    applications = db.session.scalars(
+        db.select(Application).where(Application.meeting == upcoming).order_by(Application.id)
+    ).all()
+    assert len(applications) > upcoming.sit_in_places
+    assert {a.status for a in applications} == {ApplicationStatus.APPLIED}
+    assert [a.created_at for a in applications] == sorted(a.created_at for a in applications)
+    page = client.get(f"/meetings/{upcoming.id}").get_data(as_text=True)
+    assert f"/meetings/{upcoming.id}/sit-in/apply" in page  # the call, open
+
+
+def test_the_directory_is_the_demo_districts_and_its_messages_never_leave(app, loaded):
+    people = db.session.scalars(db.select(Person)).all()
+    assert len(people) >= 20
+    assert {person.category for person in people} >= set(Category) - {Category.OTHER}
+    assert all(person.email is None or person.email.endswith("@example.cn") for person in people)
+    assert len({person.phone for person in people}) == len(people)
+    assert any("百人建议代表团" in person.tag_list for person in people)
+    # Marked sent when the story sent them: `flask send-outbox` finds nothing to send.
+    for model in (OutgoingMail, TextMessage):
+        messages = all_of(model)
+        assert messages and all(m.created_at < m.sent_at < loaded.started for m in messages)

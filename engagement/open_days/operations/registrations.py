@@ -22,6 +22,7 @@ from sqlalchemy import select, text, update
 
 from core.audit import record_change
 from core.clock import utcnow
+from core.private_links import token_hash
 from core.rules import RuleBroken
 from core.web import office_time
 from engagement.open_days.models import (
@@ -31,7 +32,6 @@ from engagement.open_days.models import (
     Registration,
     Status,
     link_token,
-    token_hash,
 )
 from engagement.open_days.notices import Notice, tell
 from extensions import db

@@ -37,8 +37,9 @@ def create_rush_app():  # -> flask.Flask
 
     from app import create_app
     from core.clock import utcnow
+    from core.private_links import token_hash
     from engagement.open_days.forms import RegistrationForm
-    from engagement.open_days.models import OpenDay, Registration, Status, link_token, token_hash
+    from engagement.open_days.models import OpenDay, Registration, Status, link_token
     from extensions import db
 
     app = create_app()

@@ -16,7 +16,8 @@ from freezegun import freeze_time
 from sqlalchemy import create_engine, event, select, text
 
 from core.clock import utcnow
-from engagement.open_days.forms import id_number_problem, normalise_phone
+from core.phones import normalise_phone
+from engagement.open_days.forms import id_number_problem
 from engagement.open_days.models import Registration, Status
 from extensions import db
 from tests.responses import text_of

@@ -29,8 +29,9 @@ from app import create_app
 from core import review
 from core.accounts.models import Role, User
 from core.clock import utcnow
+from core.private_links import token_hash
 from engagement.open_days import operations
-from engagement.open_days.models import HOLDS_A_PLACE, OpenDay, Registration, Status, token_hash
+from engagement.open_days.models import HOLDS_A_PLACE, OpenDay, Registration, Status
 from extensions import db
 from tests.conftest import POSTGRES_URL, config_for_tests, empty_all_tables
 from tests.engagement.open_days.rush_server import Gunicorn, Job, Outcome, resident

@@ -1,0 +1,1 @@
+"""What invitees and applicants are told: one module each (`invitations`, `applications`)."""

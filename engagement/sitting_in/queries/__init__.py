@@ -1,0 +1,1 @@
+"""queries of sitting in, one module per part: people, invitations, applications."""

@@ -1,0 +1,1 @@
+"""staff_forms of sitting in, one module per part: people, invitations, applications."""

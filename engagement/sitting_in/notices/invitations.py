@@ -69,14 +69,14 @@ def _sentence(notice: Notice, invitation: Invitation) -> str:
 
 
 def next_sequence(invitation: Invitation, notice: Notice) -> int:
-    """The SEQUENCE of the message: the meeting's public revision, never lower than what
-    this person was last sent, and above it when only their own invitation changed."""
-    sequence = max(invitation.meeting.revision, invitation.sequence_sent)
-    if notice is Notice.WITHDRAWN or (
-        notice is Notice.INVITED and invitation.sequence_sent > invitation.meeting.revision
-    ):
-        sequence = max(invitation.meeting.revision, invitation.sequence_sent + 1)
-    return sequence
+    """The SEQUENCE of the message: the meeting's public revision for an invitation (sent
+    again, the same); for anything else above what this person was last sent, so their
+    calendar takes it even when their own invitation changed after the meeting did (a
+    withdrawal, then an invitation again)."""
+    revision, sent = invitation.meeting.revision, invitation.sequence_sent
+    if notice is Notice.INVITED and sent <= revision:
+        return revision
+    return max(revision, sent + 1)
 
 
 def tell(invitation: Invitation, notice: Notice, *, batch: str | None = None) -> None:

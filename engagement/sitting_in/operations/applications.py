@@ -211,7 +211,7 @@ def _refuse_unless_decidable(meeting: Meeting) -> None:
         )
 
 
-def _invite(application: Application, *, actor: User) -> Invitation:
+def _invite(application: Application, *, actor: User, for_the_draw: bool = False) -> Invitation:
     """The applicant joins the directory as a resident representative and is invited,
     named in the public list only if they asked to be."""
     person = Person.new(
@@ -225,7 +225,11 @@ def _invite(application: Application, *, actor: User) -> Invitation:
     db.session.add(person)
     db.session.flush()
     [invitation] = invite_people(
-        application.meeting, [person], actor=actor, name_public=application.name_public
+        application.meeting,
+        [person],
+        actor=actor,
+        name_public=application.name_public,
+        for_the_draw=for_the_draw,
     )
     application.invitation_id = invitation.id
     return invitation
@@ -326,7 +330,7 @@ def run_sit_in_draw(meeting: Meeting, *, actor: User) -> list[Application]:
         application.draw_rank = rank
         if rank <= seeded.places:
             application.status = ApplicationStatus.SELECTED
-            _invite(application, actor=actor)
+            _invite(application, actor=actor, for_the_draw=True)
         else:
             application.status = ApplicationStatus.NOT_SELECTED
             tell_applicant(application, ApplicantNotice.NOT_SELECTED)

@@ -4,6 +4,7 @@ the meeting sends to its invitees. Every write is audited; nothing commits here.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,11 @@ from engagement.sitting_in.models import (
     Quota,
 )
 from engagement.sitting_in.notices.invitations import Notice, batch_name, tell
-from engagement.sitting_in.queries.invitations import places_by_category, taken_by_category
+from engagement.sitting_in.queries.invitations import (
+    places_by_category,
+    places_held_for_the_draw,
+    taken_by_category,
+)
 from extensions import db
 from meetings.models import ChangeKind, Meeting, MeetingChange
 from meetings.models import MeetingStatus as Status
@@ -62,11 +67,13 @@ def invite_people(
     name_public: bool = False,
     substitute_for: Invitation | None = None,
     batch: bool = True,
+    for_the_draw: bool = False,
 ) -> list[Invitation]:
     """Invite `people` to sit in, each within their category's places, and queue each
     their mail (in the meeting's batch, sent with its progress shown) and text message.
     Someone who declined or was withdrawn is invited again; someone invited already is
-    refused by name."""
+    refused by name. The residents' places a published draw holds are not free, except
+    to the draw's winners (`for_the_draw`)."""
     lock_the_meeting(meeting)
     _refuse_unless_invitable(meeting)
     if not people:
@@ -92,7 +99,7 @@ def invite_people(
             problems.append(_("%(name)s is invited already.", name=person.display_name))
     if problems:
         raise RuleBroken.all_of([(problem, "people") for problem in problems])
-    _refuse_over_quota(meeting, [person.category for person in people])
+    _refuse_over_quota(meeting, [person.category for person in people], for_the_draw=for_the_draw)
     invitations = []
     for person in people:
         invitation = existing.get(person.id)
@@ -115,6 +122,7 @@ def invite_people(
             invitation.answer_note = None
             invitation.withdrawn_at = None
             invitation.withdraw_reason = None
+            invitation.reminded_at = None
         invitation.status = InvitationStatus.INVITED
         invitation.name_public = name_public and person.category not in NAMED_PUBLICLY
         invitation.substitute_for = substitute_for
@@ -132,9 +140,24 @@ def invite_people(
     return invitations
 
 
-def _refuse_over_quota(meeting: Meeting, categories: list[Category]) -> None:
-    places = places_by_category(meeting)
+def _taken_and_held(meeting: Meeting, *, for_the_draw: bool = False) -> Counter[Category]:
+    """Places taken per category, with the residents' places a published draw holds for
+    its winners (unless these invitations are the draw's own)."""
     taken = taken_by_category(meeting)
+    if not for_the_draw:
+        taken[Category.RESIDENT] += places_held_for_the_draw(meeting)
+    return taken
+
+
+def _places_free(meeting: Meeting, category: Category) -> int:
+    return places_by_category(meeting)[category] - _taken_and_held(meeting)[category]
+
+
+def _refuse_over_quota(
+    meeting: Meeting, categories: list[Category], *, for_the_draw: bool = False
+) -> None:
+    places = places_by_category(meeting)
+    taken = _taken_and_held(meeting, for_the_draw=for_the_draw)
     problems = []
     for category in dict.fromkeys(categories):
         wanted = categories.count(category)
@@ -158,11 +181,12 @@ def set_quotas(meeting: Meeting, places: dict[Category, int], *, actor: User) ->
     changed (no audit row)."""
     lock_the_meeting(meeting)
     current = places_by_category(meeting)
-    taken = taken_by_category(meeting)
+    taken = _taken_and_held(meeting)
     problems = [
         (
             _(
-                "%(category)s: %(taken)d are invited already; the places cannot be fewer.",
+                "%(category)s: %(taken)d are invited already or held for the draw; the "
+                "places cannot be fewer.",
                 category=category.label,
                 taken=taken[category],
             ),
@@ -212,6 +236,16 @@ def answer_invitation(
         name_public,
     ):
         return False
+    if status == InvitationStatus.ACCEPTED and not invitation.holds_a_place:
+        # Declining gave the place back; staff may have given it to someone else since.
+        lock_the_meeting(invitation.meeting)
+        if _places_free(invitation.meeting, invitation.category) < 1:
+            raise RuleBroken(
+                _(
+                    "After you declined, your place was given to someone else. Please "
+                    "contact the office if you would still like to come."
+                )
+            )
     before = snapshot(invitation, "status", "name_public")
     invitation.status = status
     invitation.answer_note = note
@@ -285,7 +319,11 @@ def mark_attendance(meeting: Meeting, marks: dict[int, Attendance | None], *, ac
     if meeting.public_status_at(utcnow()) in (Status.ANNOUNCED, Status.POSTPONED):
         raise RuleBroken(_("Attendance is marked once the meeting has started."))
     invitations = db.session.scalars(
-        select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.id.in_(marks))
+        select(Invitation).where(
+            Invitation.meeting_id == meeting.id,
+            Invitation.id.in_(marks),
+            Invitation.status.in_(HOLDS_A_PLACE),
+        )
     ).all()
     changed = 0
     for invitation in invitations:
@@ -355,4 +393,6 @@ def tell_invitees_of_change(change: MeetingChange) -> None:
         )
         .order_by(Invitation.id)
     ):
+        if notice is Notice.UPDATED:
+            invitation.reminded_at = None  # reminded again before the new date
         tell(invitation, notice)

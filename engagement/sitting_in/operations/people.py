@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text
 
 from core.audit import AuditEntry, record_change, snapshot
 from core.clock import utcnow
+from core.outbox import OutgoingMail, TextMessage
 from core.rules import RuleBroken
 from core.web import with_content
 from engagement.sitting_in.models import NAMED_PUBLICLY, Invitation, Person, tags_value
@@ -172,6 +173,7 @@ def purge_people_data(now: datetime, *, actor: User | None = None) -> int:
         .order_by(Person.id)
     ).all()
     for person in due:
+        _delete_messages_to(person)
         person.email = person.phone = person.notes = None
         if person.category not in NAMED_PUBLICLY:
             person.name = person.organisation = person.title = None
@@ -185,3 +187,17 @@ def purge_people_data(now: datetime, *, actor: User | None = None) -> int:
             after={"people_purged": len(due), "retention_days": days},
         )
     return len(due)
+
+
+def _delete_messages_to(person: Person) -> None:
+    """Every mail and text message sent to the person about sitting in: each carries one of
+    their private links (an invitation's, or their calendar's), so those go, and nothing
+    the same address received about anything else."""
+    tokens = [invitation.token for invitation in person.invitations] + [person.feed_token]
+    for invitation in person.invitations:
+        invitation.mail = None  # the staff page then says no mail is known
+    db.session.flush()
+    for model in (TextMessage, OutgoingMail):
+        db.session.execute(
+            delete(model).where(or_(*(model.body.contains(token) for token in tokens)))
+        )

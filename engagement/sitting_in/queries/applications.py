@@ -48,7 +48,13 @@ def call_is_public(meeting: Meeting) -> bool:
 
 
 def takes_applications_at(meeting: Meeting, now: datetime) -> bool:
-    return call_is_public(meeting) and now < applications_close_at(meeting)
+    """Until the call closes, and never once a draw is published (a postponement moves
+    the closing time; the draw's entries stay as published)."""
+    return (
+        call_is_public(meeting)
+        and now < applications_close_at(meeting)
+        and sit_in_draw(meeting) is None
+    )
 
 
 def resident_places_left(meeting: Meeting) -> int:

@@ -21,6 +21,7 @@ from engagement.sitting_in.models import (
     InvitationStatus,
     Person,
     Quota,
+    SitInDraw,
 )
 from extensions import db
 from meetings.models import Meeting
@@ -48,6 +49,18 @@ def taken_by_category(meeting: Meeting) -> Counter[Category]:
                 .group_by(Invitation.category)
             ).all()
         )
+    )
+
+
+def places_held_for_the_draw(meeting: Meeting) -> int:
+    """Residents' places a published draw that has not run yet holds for its winners."""
+    return (
+        db.session.scalar(
+            select(SitInDraw.places).where(
+                SitInDraw.meeting_id == meeting.id, SitInDraw.drawn_at.is_(None)
+            )
+        )
+        or 0
     )
 
 

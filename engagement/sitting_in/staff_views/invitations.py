@@ -4,6 +4,7 @@ withdrawing, substituting, and attendance on the day."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -101,7 +102,13 @@ def _found(form: InviteForm, meeting: Meeting) -> list[Person]:
     return list(db.session.scalars(query.limit(FOUND_AT_MOST)))
 
 
+def _row_id(text: str) -> int | None:
+    """An id as a form sends it, or None for anything that cannot be one."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 def _chosen_people(ids: list[int]) -> list[Person]:
+    ids = [number for number in ids if 0 < number < 1_000_000_000]
     if not ids:
         return []
     return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))
@@ -229,8 +236,8 @@ def substitute(meeting_id: int, invitation_id: int) -> Response:
     invitation = invitation_or_404(meeting, invitation_id)
     form = SubstituteForm(request.args) if request.method == "GET" else SubstituteForm()
     if request.method == "POST" and form.validate_on_submit():
-        raw = form.person_id.data or ""
-        person = db.session.get(Person, int(raw)) if raw.isdigit() else None
+        chosen = _row_id(form.person_id.data or "")
+        person = db.session.get(Person, chosen) if chosen is not None else None
         if person is None:
             form.person_id.errors = [_("Choose the person who comes instead.")]
         else:
@@ -274,8 +281,9 @@ def attendance(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
     marks: dict[int, Attendance | None] = {}
     for key, value in request.form.items():
-        if key.startswith("attendance-") and key[11:].isdigit():
-            marks[int(key[11:])] = (
+        invitation_id = _row_id(key.removeprefix("attendance-"))
+        if key.startswith("attendance-") and invitation_id is not None:
+            marks[invitation_id] = (
                 Attendance(value) if value in {a.value for a in Attendance} else None
             )
     return run_action(

@@ -26,6 +26,7 @@ from engagement.sitting_in.models import (
     SitInDraw,
 )
 from engagement.sitting_in.operations import applications as operations
+from engagement.sitting_in.operations.invitations import invite_people, set_quotas
 from engagement.sitting_in.queries.applications import who_sat_in
 from extensions import db
 from tests.engagement.sitting_in.application_support import (
@@ -226,7 +227,38 @@ def test_the_draw_runs_once(calling, editor):
     db.session.rollback()
 
 
-# Who sat in
+def test_a_published_draw_holds_its_places_until_it_runs(calling, editor, make_person, client):
+    """Once the seed and entries are public, the residents' places they are for cannot go to
+    anyone else, nor be cut, nor gain late entries (a postponement reopening the call)."""
+    meeting = calling(places=2)
+    eligible(meeting, 3, editor)
+    close_the_call(meeting)
+    operations.fix_sit_in_draw_seed(meeting, actor=editor)
+    db.session.commit()
+    resident = make_person(category=Category.RESIDENT, name="直接邀请的居民")
+    with pytest.raises(RuleBroken):
+        invite_people(meeting, [resident], actor=editor)
+    db.session.rollback()
+    with pytest.raises(RuleBroken):
+        set_quotas(meeting, {Category.RESIDENT: 1}, actor=editor)
+    db.session.rollback()
+    meeting.starts_at = utcnow() + timedelta(days=10)  # postponed: the clock alone would reopen
+    meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+    db.session.commit()
+    late = client.post(
+        f"/meetings/{meeting.id}/sit-in/apply",
+        data={"name": "晚到", "phone": "13912345678", "community": "幸福社区",
+              "reason": "关心", "consent": "y"},
+    )  # fmt: skip
+    assert late.status_code == 409
+    assert len(applications_of(meeting)) == 3
+    selected = [
+        application
+        for application in operations.run_sit_in_draw(meeting, actor=editor)
+        if application.status == ApplicationStatus.SELECTED
+    ]
+    db.session.commit()
+    assert len(selected) == 2
 
 
 # Who sat in

@@ -227,3 +227,26 @@ def test_the_private_feed_holds_current_invitations_with_the_public_uids(
     feed = client.get(f"/calendar/private/{wang.person.feed_token}.ics")
     assert {str(e["UID"]) for e in Calendar.from_ical(feed.data).walk("VEVENT")} == {public}
     assert client.get("/calendar/private/not-a-token.ics").status_code == 404
+
+
+def test_a_change_after_a_withdrawal_and_a_new_invitation_still_raises_the_sequence(
+    invited, smtp_inbox, approve_change
+):
+    meeting, (wang, _li), editor = invited
+    withdraw_invitation(wang, reason="人选调整", actor=editor)
+    invite_people(meeting, [wang.person], actor=editor, batch=False)
+    db.session.commit()
+    send_queued()
+    before = the_event(calendar_part(smtp_inbox.to("wang@example.cn")[-1])[1])
+    start = meeting.starts_at + timedelta(days=1)
+    approve_change(
+        meeting,
+        ChangeKind.POSTPONE,
+        reason="场地调整",
+        new_starts_at=start,
+        new_ends_at=start + timedelta(hours=2),
+    )
+    send_queued()
+    update = the_event(calendar_part(smtp_inbox.to("wang@example.cn")[-1])[1])
+    assert update["SEQUENCE"] > before["SEQUENCE"]
+    assert update.decoded("DTSTART") == start.replace(microsecond=0)

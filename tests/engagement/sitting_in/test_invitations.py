@@ -326,3 +326,74 @@ def test_two_staff_inviting_at_once_cannot_both_take_the_last_place(
     assert sorted(outcomes) == ["invited", "refused"]
     db.session.expire_all()
     assert taken_by_category(meeting)[Category.DEPUTY] == 1
+
+
+def test_who_declined_cannot_take_back_a_place_given_to_someone_else(
+    client, invitable_meeting, make_person, editor
+):
+    meeting = invitable_meeting({Category.CPPCC: 1})
+    (first,) = invite_people(meeting, [make_person(category=Category.CPPCC)], actor=editor)
+    db.session.commit()
+    answer_invitation(first, accepted=False, note=None, name_public=False)
+    db.session.commit()
+    invite_people(meeting, [make_person(category=Category.CPPCC)], actor=editor)
+    db.session.commit()
+    answer = client.post(f"/rsvp/{first.token}", data={"answer": "accept"})
+    assert answer.status_code == 422
+    assert "联系办公室" in answer.get_data(as_text=True)
+    db.session.refresh(first)
+    assert first.status == InvitationStatus.DECLINED
+    assert taken_by_category(meeting)[Category.CPPCC] == 1
+
+
+def test_nonsense_ids_on_staff_forms_are_no_server_error(
+    client, auth, invitable_meeting, make_person, editor
+):
+    meeting = invitable_meeting()
+    (invitation,) = invite_people(meeting, [make_person()], actor=editor)
+    db.session.commit()
+    auth.login(editor)
+    base = f"/admin/sitting-in/meetings/{meeting.id}"
+    huge = "9" * 25
+    for answer in (
+        client.get(f"{base}/invite?people={huge}&people=abc"),
+        client.post(f"{base}/invite", data={"people": [huge], "action": "invite"}),
+        client.post(
+            f"{base}/invitations/{invitation.id}/substitute",
+            data={"q": "代表", "person_id": "²"},
+        ),
+        client.post(
+            f"{base}/invitations/{invitation.id}/substitute",
+            data={"q": "代表", "person_id": huge},
+        ),
+        client.post(
+            f"{base}/attendance", data={f"attendance-{huge}": "present", "attendance-²": "x"}
+        ),
+    ):
+        assert answer.status_code in (200, 303, 422), answer.status_code
+
+
+def test_the_purge_takes_the_messages_with_their_links_and_nothing_else(
+    app, invitable_meeting, make_person, editor
+):
+    from core.outbox import queue_mail
+    from engagement.sitting_in.operations.people import purge_people_data
+
+    meeting = invitable_meeting()
+    person = make_person(category=Category.RESIDENT, community="幸福里社区")
+    set_quotas(meeting, {Category.RESIDENT: 1}, actor=editor)
+    (invitation,) = invite_people(meeting, [person], actor=editor)
+    queue_mail(person.email, "区政府开放日", "与列席无关的一封信")
+    db.session.commit()
+    token = invitation.token
+    mine = [OutgoingMail.body.contains(token), TextMessage.body.contains(token)]
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMail).where(mine[0]))
+    assert db.session.scalar(select(func.count()).select_from(TextMessage).where(mine[1]))
+    later = meeting.ends_at + timedelta(days=app.config["SIT_IN_RETENTION_DAYS"] + 1)
+    assert purge_people_data(later) == 1
+    db.session.commit()
+    assert not db.session.scalar(select(func.count()).select_from(OutgoingMail).where(mine[0]))
+    assert not db.session.scalar(select(func.count()).select_from(TextMessage).where(mine[1]))
+    (left,) = db.session.scalars(select(OutgoingMail)).all()
+    assert left.subject == "区政府开放日"
+    assert person.name is None and person.phone is None and person.community == "幸福里社区"

@@ -16,6 +16,7 @@ import enum
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -268,6 +269,23 @@ def rsvp_page(_client: FlaskClient) -> tuple[str, str]:
     return f"/rsvp/{invitation.token}", f"not answered, the meeting in {days} days"
 
 
+def application_form(_client: FlaskClient) -> tuple[str, str]:
+    """The form of the soonest meeting whose call for residents to sit in is open."""
+    meeting = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.sit_in_open.is_(True),
+            Meeting.sit_in_places > 0,
+            Meeting.starts_at > utcnow() + timedelta(days=3),
+            Meeting.cancelled_at.is_(None),
+            Meeting.review_state == ReviewState.APPROVED,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    ).one()
+    return f"/meetings/{meeting.id}/sit-in/apply", f"{meeting.sit_in_places} places"
+
+
 def private_feed(client: FlaskClient) -> tuple[str, str]:
     """The private calendar of the invitee with the most invitations in it (at ten years:
     a re-elected deputy's)."""
@@ -301,6 +319,7 @@ PAGES: list[BenchPage] = [
     BenchPage("its places, unchanged", places_not_modified, PageKind.NOT_MODIFIED, as_htmx),
     BenchPage("the latest draw", draw_page),
     BenchPage("an invitation to sit in", rsvp_page),
+    BenchPage("applying to sit in (form)", application_form),
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
     BenchPage("open days (open data)", fixed("/api/v1/open-days"), PageKind.DATA),
     BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),

@@ -7,6 +7,7 @@ is withdrawn; a bad address fails alone; no private token reaches a log line."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import urllib.request
 from datetime import timedelta
@@ -95,6 +96,11 @@ def test_each_invitee_is_written_to_in_their_language(invited, smtp_inbox):
     (chinese,) = smtp_inbox.to("wang@example.cn")
     (english,) = smtp_inbox.to("li@example.cn")
     assert "列席" in chinese["Subject"]
+    for part in (("plain",), ("html",)):
+        shown = chinese.get_body(part).get_content()
+        words = re.sub(r"<[^>]*>|https?://\S+", " ", shown)  # what a reader reads
+        assert "时间" in words and "地点" in words
+        assert not re.search(r"\b(When|Where|Accept|calendar|meeting)\b", words), words
     assert english["Subject"].startswith("Invitation to sit in")
     assert "Accept or decline" in english.get_body(("plain",)).get_content()
 

@@ -18,7 +18,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import UTCDateTime, utcnow
@@ -133,14 +133,16 @@ def send_queued(
     if limit is not None:
         query = query.limit(limit)
     outgoing = [
-        (message.id, message.recipient, _as_email(message))
+        (message.id, message.attempts, message.recipient, _as_email(message))
         for message in db.session.scalars(query.order_by(OutgoingMail.id))
     ]
     # End the read before talking to the mail server: no transaction (and on SQLite no
     # write lock) stays open during network I/O; each outcome is saved on its own.
     db.session.rollback()
     sent = 0
-    for message_id, recipient, email in outgoing:
+    for message_id, attempts, recipient, email in outgoing:
+        if not _claim(message_id, attempts):
+            continue  # another sender (a second page, cron) took it meanwhile
         error_text = None
         try:
             _deliver(email, message_id)
@@ -148,7 +150,6 @@ def send_queued(
             error_text = f"{type(error).__name__}: {error}"[:1000]
             current_app.logger.warning("Mail %s to %s failed: %s", message_id, recipient, error)
         message = db.session.get(OutgoingMail, message_id)
-        message.attempts += 1
         message.last_error = error_text
         if error_text is None:
             message.sent_at = utcnow()
@@ -157,11 +158,28 @@ def send_queued(
     return sent
 
 
+def _claim(message_id: int, attempts: int) -> bool:
+    """Count the attempt before making it, only if no one else has since: of two senders
+    working through the same messages, one sends each."""
+    claimed = db.session.execute(
+        update(OutgoingMail)
+        .where(
+            OutgoingMail.id == message_id,
+            OutgoingMail.sent_at.is_(None),
+            OutgoingMail.attempts == attempts,
+        )
+        .values(attempts=attempts + 1, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
 @dataclass(frozen=True)
 class BatchProgress:
     total: int
     sent: int
-    failed: int  # tried and not sent (kept on the outbox page to retry)
+    failed: int  # tried, refused, not sent (kept on the outbox page to retry)
 
     @property
     def waiting(self) -> int:
@@ -175,7 +193,7 @@ def batch_progress(batch: str) -> BatchProgress:
             func.count(OutgoingMail.id),
             func.count(OutgoingMail.sent_at),
             func.count(OutgoingMail.id).filter(
-                OutgoingMail.sent_at.is_(None), OutgoingMail.attempts > 0
+                OutgoingMail.sent_at.is_(None), OutgoingMail.last_error.is_not(None)
             ),
         ).where(OutgoingMail.batch == batch)
     ).one()

@@ -256,3 +256,33 @@ def test_a_change_after_a_withdrawal_and_a_new_invitation_still_raises_the_seque
     update = the_event(calendar_part(smtp_inbox.to("wang@example.cn")[-1])[1])
     assert update["SEQUENCE"] > before["SEQUENCE"]
     assert update.decoded("DTSTART") == start.replace(microsecond=0)
+
+
+def test_two_pages_sending_the_same_batch_send_each_mail_once(
+    app, invitable_meeting, make_person, make_user, smtp_inbox
+):
+    """Two staff with the meeting's page open both send its batch: each mail leaves once."""
+    meeting = invitable_meeting()
+    editor = make_user(Role.EDITOR)
+    invite_people(meeting, [make_person() for _ in range(3)], actor=editor)
+    db.session.commit()
+    ids = list(db.session.scalars(db.select(OutgoingMail.id).order_by(OutgoingMail.id)))
+    batch = batch_name(meeting.id)  # read here: the threads touch no object of this session
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        with app.app_context():
+            start.wait()
+            send_queued(batch=batch)
+            db.session.remove()
+
+    db.session.commit()
+    senders = [threading.Thread(target=send) for _ in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=30)
+    assert sorted(message["To"] for message in smtp_inbox.messages) == sorted(
+        db.session.get(OutgoingMail, message_id).recipient for message_id in ids
+    )
+    assert batch_progress(batch).sent == 3

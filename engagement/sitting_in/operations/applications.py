@@ -39,6 +39,7 @@ from engagement.sitting_in.queries.applications import (
     status_counts,
     takes_applications_at,
 )
+from engagement.sitting_in.queries.people import people_by_phone
 from extensions import db
 from meetings.models import Meeting
 
@@ -212,18 +213,21 @@ def _refuse_unless_decidable(meeting: Meeting) -> None:
 
 
 def _invite(application: Application, *, actor: User, for_the_draw: bool = False) -> Invitation:
-    """The applicant joins the directory as a resident representative and is invited,
-    named in the public list only if they asked to be."""
-    person = Person.new(
-        category=Category.RESIDENT,
-        name=application.name,
-        phone=application.phone,
-        email=application.email,
-        community=application.community,
-        locale=application.locale,
-    )
-    db.session.add(person)
-    db.session.flush()
+    """The applicant joins the directory as a resident representative (or is the one
+    already there with their phone) and is invited, named in the public list only if they
+    asked to be."""
+    person = people_by_phone([application.phone or ""]).get(application.phone or "")
+    if person is None or person.category != Category.RESIDENT:
+        person = Person.new(
+            category=Category.RESIDENT,
+            name=application.name,
+            phone=application.phone,
+            email=application.email,
+            community=application.community,
+            locale=application.locale,
+        )
+        db.session.add(person)
+        db.session.flush()
     [invitation] = invite_people(
         application.meeting,
         [person],

@@ -23,6 +23,7 @@ from engagement.sitting_in.models import (
     Category,
     Invitation,
     InvitationStatus,
+    Person,
     SitInDraw,
 )
 from engagement.sitting_in.operations import applications as operations
@@ -130,6 +131,20 @@ def test_when_the_eligible_fit_every_one_is_invited_as_a_resident(calling, edito
         assert invitation.person.community == "幸福里社区"
         assert invitation.person.phone == application.phone
         assert invitation.name_public == application.name_public
+
+
+def test_an_applicant_already_in_the_directory_is_invited_as_themselves(
+    calling, editor, make_person
+):
+    known = make_person(category=Category.RESIDENT, name="居民0", phone="13912340000")
+    meeting = calling(places=2)
+    eligible(meeting, 2, editor)
+    close_the_call(meeting)
+    people = db.session.scalar(select(func.count()).select_from(Person))
+    invitations = operations.invite_all_eligible(meeting, actor=editor)
+    db.session.commit()
+    assert known.id in {invitation.person_id for invitation in invitations}
+    assert db.session.scalar(select(func.count()).select_from(Person)) == people + 1
 
 
 def test_the_draw_is_published_in_two_steps_and_reproduces_from_its_published_inputs(

@@ -58,6 +58,7 @@ SEED = 2026
 SOURCES = (
     "bench/generate.py",
     "bench/data/*.py",
+    "bench/data/*/*.py",
     "migrations/versions/*.py",
     "*/demo.py",
     "*/*/demo.py",

@@ -397,3 +397,24 @@ def test_the_purge_takes_the_messages_with_their_links_and_nothing_else(
     (left,) = db.session.scalars(select(OutgoingMail)).all()
     assert left.subject == "区政府开放日"
     assert person.name is None and person.phone is None and person.community == "幸福里社区"
+
+
+def test_opening_withdraw_or_substitute_changes_nothing(
+    client, auth, invitable_meeting, make_person, editor
+):
+    """Their names say what they do, but a GET only shows the form: only its POST acts."""
+    meeting = invitable_meeting()
+    (invitation,) = invite_people(meeting, [make_person()], actor=editor)
+    other = make_person(name="替补代表")
+    db.session.commit()
+    auth.login(editor)
+    base = f"/admin/sitting-in/meetings/{meeting.id}/invitations/{invitation.id}"
+    for path in (
+        f"{base}/withdraw",
+        f"{base}/withdraw?reason=人选调整",
+        f"{base}/substitute?q=替补&person_id={other.id}",
+    ):
+        assert client.get(path).status_code == 200
+    db.session.refresh(invitation)
+    assert invitation.status == InvitationStatus.INVITED
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1

@@ -1,8 +1,8 @@
 """Build a database for the load bench: the demo data, and at full size ten busy years on
-top (5,000 meetings, 50,000 agenda items, 200 consultations with 200,000 comments, 120
-open days with about 7,000 registrations, sitting in on about 300 district meetings with
-their invitations and residents' applications, and what each later feature adds in its own
-step).
+top (5,000 meetings, 50,000 agenda items, 200 consultations with 200,000 comments, the
+decisions of the meetings held with their search index, 120 open days with about 7,000
+registrations, sitting in on about 300 district meetings with their invitations and
+residents' applications, and what each later feature adds in its own step).
 
     .venv/bin/python bench/generate.py sqlite:////tmp/ten-years.sqlite3
     .venv/bin/python bench/generate.py postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.data import Generation  # noqa: E402
 from bench.data.consultations import generate_consultations  # noqa: E402
+from bench.data.decisions import generate_decisions  # noqa: E402
 from bench.data.meetings import generate_meetings  # noqa: E402
 from bench.data.open_days import generate_open_days  # noqa: E402
 from bench.data.sitting_in import generate_sitting_in  # noqa: E402
@@ -49,6 +50,7 @@ from extensions import db  # noqa: E402
 STEPS: list[Callable[[Generation], None]] = [
     generate_meetings,
     generate_consultations,
+    generate_decisions,
     generate_open_days,
     generate_sitting_in,
 ]

@@ -21,6 +21,13 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bench.decision_pages import (
+    DECISION_SEARCHES,
+    corrected_decision,
+    decision_feed,
+    decision_list,
+    decision_search,
+)
 from core.clock import utcnow
 from core.review import ReviewState
 from engagement.consultations.models import Comment, CommentStatus, Consultation, FeedbackReport
@@ -320,7 +327,15 @@ PAGES: list[BenchPage] = [
     BenchPage("the latest draw", draw_page),
     BenchPage("an invitation to sit in", rsvp_page),
     BenchPage("applying to sit in (form)", application_form),
+    BenchPage("decision list", decision_list),
+    *(
+        BenchPage(f"decisions searched, {kind}", decision_search(word))
+        for kind, word in DECISION_SEARCHES.items()
+    ),
+    BenchPage("a corrected decision", corrected_decision),
+    BenchPage("new decisions (Atom feed)", decision_feed, PageKind.DATA),
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
+    BenchPage("decisions (open data)", fixed("/api/v1/decisions"), PageKind.DATA),
     BenchPage("open days (open data)", fixed("/api/v1/open-days"), PageKind.DATA),
     BenchPage("live updates, unchanged", live_not_modified, PageKind.NOT_MODIFIED),
     BenchPage("health check", fixed("/healthz"), PageKind.DATA),

@@ -23,7 +23,7 @@ from core.review import DirectPublication, direct_publications
 
 
 def register(app: Flask) -> None:
-    from meetings import api, audit, staff_views, views  # noqa: F401  (api adds its routes)
+    from meetings import api, audit, decisions, staff_views, views  # noqa: F401  (api routes)
     from meetings.queries import next_public_moment
     from meetings.staff_views import bodies
 
@@ -58,6 +58,7 @@ def register(app: Flask) -> None:
         ),
     )
     audit_vocabulary.register(app, audit.VOCABULARY)
+    decisions.register(app)
     # Public without review: live updates cannot wait for a reviewer while the meeting runs;
     # a body's name is how every meeting of it is labelled, not content of its own.
     direct_publications.register(

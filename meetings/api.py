@@ -30,6 +30,8 @@ from core.api import (
 from core.clock import utcnow
 from core.web import query_int
 from meetings import models
+from meetings.decisions.models import Decision
+from meetings.decisions.queries import decisions_by_item
 from meetings.models import BodyLevel, ChangeKind
 from meetings.queries import (
     PUBLIC_STATUSES,
@@ -121,7 +123,7 @@ class Document(ApiModel):
 
 class AgendaItem(ApiModel):
     """An agenda item. A withheld item shows only its number, basis and whether it is a
-    major decision."""
+    major decision. `decision_id` names its published decision (`/decisions/{id}`), if any."""
 
     id: int
     number: int = Field(ge=1)
@@ -133,10 +135,15 @@ class AgendaItem(ApiModel):
     presenter: str | None
     is_major_decision: bool
     documents: list[Document]
+    decision_id: int | None
 
     @classmethod
-    def from_item(cls, item: models.AgendaItem, number: int) -> Self:
+    def from_item(
+        cls, item: models.AgendaItem, number: int, decisions: dict[int, Decision]
+    ) -> Self:
+        """`decisions`: the meeting's published decisions by item id (`decisions_by_item`)."""
         withheld = item.is_withheld
+        decision = None if withheld else decisions.get(item.id)
         return cls(
             id=item.id,
             number=number,
@@ -148,6 +155,7 @@ class AgendaItem(ApiModel):
             presenter=None if withheld else item.presenter,
             is_major_decision=item.is_major_decision,
             documents=[Document.from_document(d) for d in item.public_documents],
+            decision_id=decision.id if decision else None,
         )
 
 
@@ -211,10 +219,12 @@ class Meeting(MeetingSummary):
 
     @classmethod
     def from_meeting(cls, meeting: models.Meeting, now: datetime) -> Self:
+        items = meeting.public_agenda
+        decisions = decisions_by_item(items)
         return cls(
             **cls.fields_of(meeting, now),
             notes=meeting.notes,
-            agenda=[AgendaItem.from_item(i, n) for n, i in enumerate(meeting.public_agenda, 1)],
+            agenda=[AgendaItem.from_item(i, n, decisions) for n, i in enumerate(items, 1)],
             changes=[Change.from_change(change) for change in public_changes(meeting)],
             live_updates=[LiveUpdate.from_update(u) for u in public_live_updates(meeting)],
         )

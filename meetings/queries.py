@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,8 @@ from core.clock import office_zone, to_office_time
 from core.extension_points import ExtensionPoint
 from core.review import ReviewState
 from extensions import db
+from meetings.decisions.models import Decision, MeetingSummary
+from meetings.decisions.queries import decisions_by_item, published_images, summary_versions
 from meetings.models import (
     AgendaDocument,
     AgendaItem,
@@ -90,6 +92,11 @@ def agenda_notes(items: list[AgendaItem], *, public: bool) -> dict[int, list[Age
         for item_id, entries in provider(items, public).items():
             notes[item_id].extend(entries)
     return notes
+
+
+def item_notes(decision: Decision) -> list[AgendaNote]:
+    """The public lines under a decision's agenda item (its consultation, feedback report)."""
+    return agenda_notes([decision.agenda_item], public=True).get(decision.agenda_item_id, [])
 
 
 def meeting_status_condition(status: MeetingStatus, now: datetime) -> Any:
@@ -319,6 +326,10 @@ class MeetingPage:
     changes: list[MeetingChange]
     sections: list[MeetingSection]
     preview: bool  # documents then link to the staff route, which opens them before approval
+    decisions: dict[int, Decision] = field(default_factory=dict)  # published, by item id
+    # their interpretations' images: decision id -> address -> alt text
+    images: dict[int, dict[str, str]] = field(default_factory=dict)
+    summaries: list[MeetingSummary] = field(default_factory=list)  # in force first
 
 
 def meeting_public_page(meeting: Meeting, now: datetime) -> MeetingPage:
@@ -327,6 +338,9 @@ def meeting_public_page(meeting: Meeting, now: datetime) -> MeetingPage:
     with every document, which is what `Meeting.on_published` publishes."""
     preview = not meeting.is_announced
     items = meeting.current_agenda if preview else meeting.public_agenda
+    # Decisions are made at the meeting: none to look for before it starts.
+    decided = not preview and now >= meeting.starts_at
+    decisions = decisions_by_item(items) if decided else {}
     return MeetingPage(
         meeting=meeting,
         status=meeting.public_status_at(now),
@@ -336,6 +350,9 @@ def meeting_public_page(meeting: Meeting, now: datetime) -> MeetingPage:
         changes=public_changes(meeting) if meeting.is_announced else [],
         sections=meeting_sections(meeting, preview=preview),
         preview=preview,
+        decisions=decisions,
+        images=published_images(list(decisions.values())),
+        summaries=summary_versions(meeting) if decided else [],
     )
 
 

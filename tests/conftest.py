@@ -31,6 +31,8 @@ from engagement.open_days import operations as open_day_operations  # noqa: E402
 from engagement.open_days.models import Mode  # noqa: E402
 from extensions import db  # noqa: E402
 from meetings import operations as meeting_operations  # noqa: E402
+from meetings.decisions import operations as decision_operations  # noqa: E402
+from meetings.decisions.models import Decision, DecisionOutcome  # noqa: E402
 from meetings.models import AgendaItem, Body, BodyLevel, ChangeKind, Meeting, MeetingChange  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery"
@@ -90,6 +92,9 @@ def empty_all_tables() -> None:
         names = ", ".join(table.name for table in tables)  # our own metadata, not input
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # noqa: S608
     else:
+        # Tables that point at each other (a decision and its text in force) are emptied
+        # in one transaction, checked at its end.
+        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
         for table in reversed(tables):
             db.session.execute(table.delete())
     db.session.commit()
@@ -276,6 +281,45 @@ def approve_change(reviewer: User) -> Callable[..., MeetingChange]:
         return change
 
     return approve_change
+
+
+@pytest.fixture
+def publish_decision(reviewer: User) -> Callable[..., Decision]:
+    """Record an item's decision by its meeting's author, submitted and approved by
+    `reviewer`, committed: the way staff publish one. The meeting must have started."""
+
+    def publish(item: AgendaItem, **fields: object) -> Decision:
+        values = {
+            "title": item.title,
+            "outcome": DecisionOutcome.APPROVED,
+            "text": f"会议原则同意{item.title}。",
+            "dissent": None,
+            "interpretation": "## 这项决定是什么\n\n用通俗的话说明决定的内容。",
+            "comments_used": None,
+            "documents": [],
+            **fields,
+        }
+        author = item.meeting.author
+        decision = decision_operations.record_decision(item, actor=author, **values)
+        review.submit_for_review(decision.versions[0], actor=author)
+        review.approve(decision.versions[0], actor=reviewer)
+        db.session.commit()
+        return decision
+
+    return publish
+
+
+@pytest.fixture
+def publish_decisions(publish_decision) -> Callable[[Meeting], Meeting]:
+    """Publish a decision for each public item of a held meeting, which concludes it."""
+
+    def publish_all(meeting: Meeting) -> Meeting:
+        for item in meeting.public_agenda:
+            if not item.is_withheld:
+                publish_decision(item)
+        return meeting
+
+    return publish_all
 
 
 @pytest.fixture

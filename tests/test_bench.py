@@ -1,21 +1,25 @@
 """The load bench stays runnable and measures what it says: its generator writes, at a
-small scale, data that keeps the rules the operations keep, and every page the bench
-loads answers on it as the bench expects (200, or 304 for the unchanged live fragment and
-the unchanged calendar feed). Every calendar address is among the pages it loads.
+small scale, data that keeps the rules the operations keep (decisions as publication makes
+them, with the search index the app builds), and every page the bench loads answers on it
+as the bench expects (200, or 304 for the unchanged live fragment and the unchanged
+calendar feed). Every calendar address is among the pages it loads.
 
 At the top of tests/, like `test_access.py`: the bench loads pages of every part."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from bench import feed_cost
+from bench.decision_pages import DECISION_SEARCHES
 from bench.generate import fill
 from bench.pages import PAGES, PageKind, bench_consultation
+from core.clock import utcnow
 from core.review import REVIEWABLE_KINDS, ReviewState
 from engagement.consultations.models import (
     Comment,
@@ -25,14 +29,17 @@ from engagement.consultations.models import (
 )
 from engagement.consultations.operations import receipt_for
 from extensions import db
-from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange
+from meetings.decisions.models import Decision, MeetingSummary
+from meetings.decisions.queries import decisions_by_item, search_decisions
+from meetings.decisions.search_index import DecisionTerm, DecisionText, search_rows
+from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange, Visibility
 
 
 def ask(client):
     return lambda path, headers: client.get(path, headers=headers).headers
 
 
-SCALE = 0.01  # 50 meetings, 500 agenda items, 2 consultations with 210 comments
+SCALE = 0.01  # 50 meetings, 500 agenda items, 2 consultations with 210 comments, 400 decisions
 
 
 @pytest.fixture
@@ -130,11 +137,13 @@ def test_generated_meetings_are_what_review_and_approved_changes_make(generated)
         changes = db.session.scalars(
             MeetingChange.public().where(MeetingChange.meeting_id == meeting.id)
         ).all()
-        assert meeting.revision == 1 + len(changes)
-        published = [meeting.published_at, *(change.published_at for change in changes)]
-        assert meeting.revised_at == max(published)
         kinds = {change.kind for change in changes}
-        assert (meeting.concluded_at is not None) == (ChangeKind.CONCLUDE in kinds)
+        # Concluded by a change, or by its decisions (`conclude_when_decided`), which
+        # revises it too.
+        by_decisions = meeting.concluded_at is not None and ChangeKind.CONCLUDE not in kinds
+        assert meeting.revision == 1 + len(changes) + by_decisions
+        published = [meeting.published_at, *(change.published_at for change in changes)]
+        assert meeting.revised_at == max(published + [meeting.concluded_at] * by_decisions)
         assert (meeting.cancelled_at is not None) == (ChangeKind.CANCEL in kinds)
         assert all(item.published_at for item in meeting.agenda)
     unannounced_but_public = db.session.scalar(
@@ -177,3 +186,116 @@ def test_generated_open_days_keep_the_rules_of_the_operations(client, generated)
         select(Registration).where(Registration.open_day_id == bench.id)
     ).first()
     assert client.get(f"/r/{registration.token}").status_code == 200
+
+
+def test_meetings_held_are_concluded_by_the_decisions_on_their_public_items(generated):
+    """As `conclude_when_decided`: a meeting held is concluded once each item shown in full
+    has a published decision, at the first publication of the last of them; by a change only
+    when it has no such item. Withheld items have no decision."""
+    held = Meeting.public().where(Meeting.cancelled_at.is_(None), Meeting.starts_at < utcnow())
+    concluded = 0
+    for meeting in db.session.scalars(held):
+        shown = [item for item in meeting.public_agenda if not item.is_withheld]
+        decisions = decisions_by_item(shown)
+        kinds = {change.kind for change in db.session.scalars(
+            MeetingChange.public().where(MeetingChange.meeting_id == meeting.id))}  # fmt: skip
+        if ChangeKind.CONCLUDE in kinds:
+            assert not shown and meeting.concluded_at is not None
+        elif meeting.concluded_at is not None:
+            assert decisions.keys() == {item.id for item in shown}
+            first = max(decision.first_published_at for decision in decisions.values())
+            assert meeting.concluded_at == first
+            concluded += 1
+        else:
+            assert len(decisions) < len(shown)
+    assert concluded > 40
+    on_withheld = select(func.count(Decision.id)).join(Decision.agenda_item)
+    assert db.session.scalar(on_withheld.where(AgendaItem.visibility == Visibility.WITHHELD)) == 0
+
+
+def test_generated_decisions_are_what_publication_makes(generated):
+    """Approved versions, the last in force, the decision's copy of it as `on_published`
+    sets it, texts of the lengths staff write, corrections with their note; a summary for
+    each meeting concluded. (The search index: the next test.)"""
+    made = db.session.scalars(
+        select(Decision).where(Decision.id >= generated.first_id(Decision))
+    ).all()
+    assert len(made) == generated.written["decisions"] > 400
+    corrected = 0
+    for decision in made:
+        versions, current = decision.versions, decision.current_version
+        assert current is versions[-1] and len(versions) in (1, 2)
+        assert all(
+            v.review_state == ReviewState.APPROVED and v.reviewed_by_id != v.author_id
+            for v in versions
+        )
+        assert (decision.title, decision.outcome) == (current.title, current.outcome)
+        assert decision.first_published_at == versions[0].published_at
+        assert decision.last_published_at == current.published_at
+        assert decision.meeting_id == decision.agenda_item.meeting_id
+        assert 80 <= len(versions[0].text) <= 200
+        assert 300 <= len(current.interpretation) <= 900
+        if current.is_correction:
+            corrected += 1
+            assert current.correction_note and current.fields() != versions[0].fields()
+            assert current.published_at > versions[0].published_at
+    assert corrected > 5
+    summaries = db.session.scalars(
+        select(MeetingSummary.meeting_id).where(
+            MeetingSummary.id >= generated.first_id(MeetingSummary)
+        )
+    ).all()
+    assert len(summaries) == len(set(summaries)) == generated.written["meeting_summaries"] > 40
+
+
+def test_the_search_index_is_what_the_app_writes_for_every_decision(generated):
+    """Every published decision, the generated and the demo's (which the app published),
+    has exactly the text and the terms `search_rows` gives for its version in force, as
+    `Decision.reindex` writes them; nothing else is indexed. The bulk load keeps the
+    table's indexes."""
+    public = db.session.scalars(
+        select(Decision).where(Decision.current_version_id.is_not(None)).order_by(Decision.id)
+    ).all()
+    texts = dict(db.session.execute(select(DecisionText.decision_id, DecisionText.text)).all())
+    terms = defaultdict(list)
+    columns = (
+        DecisionTerm.decision_id,
+        DecisionTerm.gram,
+        DecisionTerm.title_hits,
+        DecisionTerm.text_hits,
+    )
+    for row in db.session.execute(select(*columns)).mappings():
+        terms[row["decision_id"]].append(dict(row))
+    assert texts.keys() == {decision.id for decision in public}
+    assert terms.keys() <= texts.keys()
+    written = 0
+    for decision in public:
+        text, rows = search_rows(decision.id, decision.current_version)
+        indexed = sorted(terms[decision.id], key=lambda row: row["gram"])  # as search_rows
+        assert (texts[decision.id], indexed) == (text, rows), decision.id
+        written += len(rows) * (decision.id >= generated.first_id(Decision))
+    assert written == generated.written["decision_terms"] > 100_000
+    made = db.session.scalar(
+        select(func.count(Decision.id)).where(Decision.id >= generated.first_id(Decision))
+    )
+    assert generated.written["decision_texts"] == made
+    indexes = {
+        index["name"]: index
+        for index in inspect(db.session.connection()).get_indexes("decision_terms")
+    }
+    assert indexes["ix_decision_terms_decision_id"]["column_names"] == ["decision_id"]
+
+
+def test_the_bench_searches_find_many_decisions_few_and_none(client, generated):
+    total = db.session.scalar(select(func.count(Decision.id)))
+    found = {
+        kind: search_decisions({"q": word}, page=1, per_page=20).total
+        for kind, word in DECISION_SEARCHES.items()
+    }
+    assert found["two characters"] > total / 3
+    assert 0 < found["four characters"] < total / 10
+    assert found["no match"] == 0
+    path, detail = next(p for p in PAGES if p.name == "decisions searched, no match").locate(client)
+    assert "0 decisions" in detail
+    page = BeautifulSoup(client.get(path).data, "html.parser")
+    assert page.find(id="results").find("li") is None

@@ -65,6 +65,7 @@ def ids_of_every(argument: str) -> list[int]:
     from engagement.consultations.models import Comment, Consultation
     from engagement.open_days.models import OpenDay
     from engagement.sitting_in.models import Person
+    from meetings.decisions.models import Decision, DecisionImage
     from meetings.models import AgendaItem, Body, LiveUpdate, Meeting, MeetingChange
 
     model = {
@@ -78,6 +79,8 @@ def ids_of_every(argument: str) -> list[int]:
         "change_id": MeetingChange,
         "open_day_id": OpenDay,
         "person_id": Person,
+        "decision_id": Decision,
+        "image_id": DecisionImage,
     }[argument]
     return list(db.session.scalars(select(model.id).order_by(model.id)))
 

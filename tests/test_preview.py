@@ -33,6 +33,8 @@ from engagement.consultations import operations as consultation_operations
 from engagement.consultations.models import Comment, Consultation, Disposition
 from extensions import db
 from meetings import operations as meeting_operations
+from meetings.decisions import operations as decision_operations
+from meetings.decisions.models import DecisionOutcome
 from meetings.models import AgendaItem, ChangeKind, Meeting, MeetingChange, Visibility
 
 FROZEN_AT = "2026-03-02T02:00:00+00:00"  # the preview is read and approved at one instant
@@ -187,8 +189,22 @@ def cancel_case(f: Factories) -> Built:
 
 
 def conclude_case(f: Factories) -> Built:
+    """Concluded by hand: only a meeting with no item the public reads in full (one with
+    such items is concluded by publishing their decisions)."""
     reason = "结束说明-议题均已审议"
-    meeting = announced_meeting(f, starts_at=utcnow() - timedelta(minutes=10))
+    meeting = f.announce(
+        f.make_meeting(
+            starts_at=utcnow() - timedelta(minutes=10),
+            agenda=[
+                AgendaItem(
+                    position=1,
+                    title="议题-不公开",
+                    visibility=Visibility.WITHHELD,
+                    withheld_basis="涉及国家秘密",
+                )
+            ],
+        )
+    )
     return change_built(proposed(meeting, ChangeKind.CONCLUDE, reason=reason), [reason])
 
 
@@ -372,7 +388,86 @@ def open_day_case(f: Factories) -> Built:
     return Built(open_day, f"/open-days/{open_day.id}", marks)
 
 
+# Decisions --------------------------------------------------------------------------------
+
+
+def held_meeting(f: Factories) -> Meeting:
+    return f.announce(
+        f.make_meeting(
+            starts_at=utcnow() - timedelta(hours=3),
+            agenda=[AgendaItem(position=1, title="关于停车治理的议题", is_major_decision=True)],
+        )
+    )
+
+
+def decision_case(f: Factories) -> Built:
+    marks = [
+        "决定标题-壬",
+        "决定内容-癸",
+        "不同意见-子",
+        "解读小标题-丑",
+        "解读正文-寅",
+        "意见采纳-卯",
+        "最终文件-辰",
+    ]
+    meeting = held_meeting(f)
+    decision = decision_operations.record_decision(
+        meeting.agenda[0],
+        actor=meeting.author,
+        title=marks[0],
+        outcome=DecisionOutcome.APPROVED_WITH_CHANGES,
+        text=marks[1],
+        dissent=marks[2],
+        interpretation=f"## {marks[3]}\n\n{marks[4]}，**加粗**",
+        comments_used=marks[5],
+        documents=[[marks[6], "https://www.example.gov.cn/final.pdf"]],
+    )
+    version = decision.versions[0]
+    review.submit_for_review(version, actor=meeting.author)
+    db.session.commit()
+    return Built(version, f"/decisions/{decision.id}", marks)
+
+
+def correction_case(f: Factories) -> Built:
+    meeting = held_meeting(f)
+    author = meeting.author
+    decision = decision_operations.record_decision(
+        meeting.agenda[0],
+        actor=author,
+        title="更正前的决定",
+        outcome=DecisionOutcome.APPROVED,
+        text="首批整治120条",
+        dissent=None,
+        interpretation="## 解读\n\n原来的解读",
+        comments_used=None,
+        documents=[],
+    )
+    review.submit_for_review(decision.versions[0], actor=author)
+    review.approve(decision.versions[0], actor=f.make_user(Role.REVIEWER))
+    marks = ["首批整治102条-更正后", "更正说明-原文数字有误"]
+    correction = decision_operations.start_correction(decision, actor=author)
+    decision_operations.update_decision(
+        correction, actor=author, text=marks[0], correction_note=marks[1]
+    )
+    review.submit_for_review(correction, actor=author)
+    db.session.commit()
+    return Built(correction, f"/decisions/{decision.id}", marks)
+
+
+def meeting_summary_case(f: Factories) -> Built:
+    meeting = held_meeting(f)
+    marks = ["通稿小标题-巳", "通稿正文-午"]
+    summary = decision_operations.write_summary(
+        meeting, text=f"## {marks[0]}\n\n{marks[1]}", correction_note=None, actor=meeting.author
+    )
+    review.submit_for_review(summary, actor=meeting.author)
+    db.session.commit()
+    return Built(summary, f"/meetings/{meeting.id}", marks)
+
+
 CASES: dict[str, dict[str, Callable[[Factories], Built]]] = {
+    "decision": {"": decision_case, "correction": correction_case},
+    "meeting_summary": {"": meeting_summary_case},
     "meeting": {"": meeting_case},
     "meeting_change": {kind.value: case for kind, case in CHANGE_CASES.items()},
     "consultation": {"": consultation_case},
@@ -415,6 +510,7 @@ def test_the_preview_shows_everything_approval_makes_public(
                 announce=announce,
                 make_consultation=make_consultation,
                 make_open_day=make_open_day,
+                make_user=make_user,
             )
         )
         item = built.item

@@ -1,6 +1,7 @@
 """The parts of a generated meeting: its agenda items and their documents, the approved
-changes its history implies (applied to its row), and the live updates posted while it
-ran; each with its audit rows."""
+changes its history implies (applied to its row), its conclusion (by the decisions on its
+public items, which `bench.data.decisions` writes, or by a change when it has none), and
+the live updates posted while it ran; each with its audit rows."""
 
 from __future__ import annotations
 
@@ -150,7 +151,19 @@ def history(gen: Generation, plan: Plan, row: dict, items: list[dict], author: s
     if plan.fate in ("concluded", "postponed", "bench", "consulted"):
         at = min(row["ends_at"] + timedelta(hours=rng.randint(1, 48)), now - timedelta(hours=1))
         row["concluded_at"] = at
-        _change(gen, plan, row, author, ChangeKind.CONCLUDE, at)
+        if any(item["removed_at"] is None for item in public_items):
+            _concluded_by_decisions(gen, row, at)
+        else:  # nothing to decide in public: staff conclude it by a reviewed change
+            _change(gen, plan, row, author, ChangeKind.CONCLUDE, at)
+
+
+def _concluded_by_decisions(gen: Generation, row: dict, at: datetime) -> None:
+    """`conclude_when_decided`, as the last public item's decision is approved at `at`
+    (the decisions step publishes it then): the meeting revised, the reviewer's audit row."""
+    row["revision"] += 1
+    row["revised_at"] = max(row["revised_at"] or at, at)
+    gen.audit("meeting.concluded_by_decisions", "Meeting", row["id"], at=at, actor="reviewer",
+              summary=row["title"], after={"concluded_at": at.isoformat()})  # fmt: skip
 
 
 def _change(

@@ -15,6 +15,7 @@ from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from core.review import DirectPublication, direct_publications
+from meetings.decisions.models import decision_checks
 from meetings.models import meeting_change_checks
 from meetings.queries import agenda_note_providers
 
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
     from engagement.consultations.models import (
         MIN_PERIOD_DAYS,
         consultations_outlast_postponement,
+        decision_says_how_comments_were_used,
     )
     from engagement.consultations.queries import consultation_notes, next_public_moment
 
@@ -55,6 +57,7 @@ def register(app: Flask) -> None:
     # The comment form's token and keys are each visitor's own, on a page kept for all.
     visitor_parts.register(app, ("comment-form", lambda: CommentForm(formdata=None).hidden_tag()))
     meeting_change_checks.register(app, consultations_outlast_postponement)
+    decision_checks.register(app, decision_says_how_comments_were_used)
     audit_vocabulary.register(app, audit.VOCABULARY)
     # Public without review: residents' own words are moderated, not approved; the office
     # answers them as it goes; an extension cannot wait while the period runs out.

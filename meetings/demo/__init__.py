@@ -10,6 +10,7 @@ from core import review
 from core.accounts.models import User
 from extensions import db
 from meetings import operations
+from meetings.decisions.demo import load_meeting_decisions
 from meetings.demo.clock import DemoClock
 from meetings.demo.content import (
     CANCEL_REASON,
@@ -26,9 +27,6 @@ from meetings.models import Body, ChangeKind, Meeting, Visibility
 __all__ = ["DemoClock", "load_meetings_demo"]
 
 MEETING_LENGTH = timedelta(hours=2, minutes=30)
-# The decisions are recorded and the conclusion approved the same day.
-CONCLUSION_PROPOSED_AFTER_END = timedelta(hours=1)
-CONCLUSION_APPROVED_AFTER_END = timedelta(hours=2)
 
 
 def _add_item(meeting: Meeting, key: str, editor: User) -> None:
@@ -111,14 +109,8 @@ def _load_meeting(
             )
     change = {"editor": editor, "reviewer": reviewer, "clock": clock}
     if demo.fate == "concluded":
-        ends_at = starts_at + MEETING_LENGTH
-        _approve_change(
-            meeting,
-            ChangeKind.CONCLUDE,
-            proposed=ends_at + CONCLUSION_PROPOSED_AFTER_END,
-            approved=ends_at + CONCLUSION_APPROVED_AFTER_END,
-            reason=None,
-            **change,
+        load_meeting_decisions(
+            meeting, demo.day, demo.items, editor=editor, reviewer=reviewer, clock=clock
         )
     elif demo.fate == "cancelled":
         _approve_change(

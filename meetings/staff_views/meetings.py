@@ -15,6 +15,7 @@ from core.runner import form_status, run_for_form
 from core.web import content_choice, query_int, render_page
 from extensions import db
 from meetings import operations
+from meetings.decisions.staff_queries import meeting_decisions
 from meetings.forms import MeetingForm
 from meetings.models import Body, Meeting, MeetingChange
 from meetings.queries import agenda_notes, meeting_public_page, staff_links
@@ -99,6 +100,7 @@ def meeting(meeting_id: int) -> Response:
         changes=changes,
         notes=agenda_notes(meeting.current_agenda, public=False),
         links=staff_links(meeting),
+        decisions=meeting_decisions(meeting, now),
         # Until it is announced, the page shows what the public will see on approval.
         page=None if meeting.is_announced else meeting_public_page(meeting, now),
         now=now,

@@ -249,7 +249,8 @@ def test_meetings_are_announced_days_ahead_and_concluded_soon_after_they_end(app
         for item in meeting.public_agenda:
             assert meeting.created_at <= item.created_at <= item.published_at < starts
     for meeting in concluded:
-        assert meeting.ends_at < meeting.concluded_at < meeting.ends_at + timedelta(hours=6)
+        # concluded by the publication of its last decision, within the 20 working days
+        assert meeting.ends_at < meeting.concluded_at < meeting.ends_at + timedelta(days=28)
         assert meeting.concluded_at < loaded_any_time.started - timedelta(hours=1)
     for change in all_of(MeetingChange):
         meeting = change.meeting
@@ -333,7 +334,7 @@ def sitting_in_meetings() -> tuple[Meeting, Meeting]:
 
 def test_the_held_meeting_lists_who_sat_in_naming_residents_only_with_consent(app, client, loaded):
     held, _upcoming = sitting_in_meetings()
-    assert held.concluded_at is not None and held.sit_in_open
+    assert held.ends_at < utcnow() and held.sit_in_open
     invitations = db.session.scalars(db.select(Invitation).where(Invitation.meeting == held)).all()
     categories = [i.category for i in invitations if i.status == InvitationStatus.ACCEPTED]
     assert categories.count(Category.DEPUTY) == 3 and categories.count(Category.CPPCC) == 3

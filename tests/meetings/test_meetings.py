@@ -56,12 +56,48 @@ class TestLifecycle:
         assert meeting.status_at(now + hours(1)) == MeetingStatus.LIVE
         assert meeting.status_at(meeting.ends_at) == MeetingStatus.HELD
 
-    def test_conclude_after_the_meeting(self, make_meeting, announce, approve_change):
-        meeting = announce(make_meeting(starts_at=utcnow() - hours(3)))
+    def test_publishing_every_public_decision_concludes_the_meeting(
+        self, make_meeting, announce, publish_decision
+    ):
+        meeting = announce(
+            make_meeting(
+                starts_at=utcnow() - hours(3),
+                agenda=[
+                    AgendaItem(position=1, title="议题一"),
+                    AgendaItem(position=2, title="议题二"),
+                    AgendaItem(
+                        position=3,
+                        title="涉密议题",
+                        visibility=Visibility.WITHHELD,
+                        withheld_basis="依法不予公开",
+                    ),
+                ],
+            )
+        )
         assert meeting.status == MeetingStatus.HELD
+        publish_decision(meeting.agenda[0])
+        assert meeting.status == MeetingStatus.HELD  # one public item still waits
+        publish_decision(meeting.agenda[1])
+        assert meeting.status == MeetingStatus.CONCLUDED  # the withheld item has none
+        assert meeting.revision == 2
+
+    def test_staff_cannot_conclude_by_hand_while_a_decision_is_missing(
+        self, make_meeting, announce, approve_change
+    ):
+        meeting = announce(make_meeting(starts_at=utcnow() - hours(3)))
+        with pytest.raises(RuleBroken, match="决定|decision"):
+            approve_change(meeting, ChangeKind.CONCLUDE)
+        assert meeting.status == MeetingStatus.HELD
+
+    def test_a_meeting_whose_items_are_all_withheld_is_concluded_by_hand(
+        self, make_meeting, announce, approve_change
+    ):
+        withheld = AgendaItem(
+            position=1, title="涉密议题", visibility=Visibility.WITHHELD, withheld_basis="依法"
+        )
+        meeting = announce(make_meeting(starts_at=utcnow() - hours(3), agenda=[withheld]))
         approve_change(meeting, ChangeKind.CONCLUDE)
         assert meeting.status == MeetingStatus.CONCLUDED
-        assert meeting.revision == 2
 
     def test_cannot_conclude_before_it_starts(self, make_meeting, announce):
         meeting = announce(make_meeting())
@@ -115,9 +151,10 @@ class TestLifecycle:
         assert "公布后的变更" in page
         assert "已延期" in text_of(client.get("/meetings/?status=postponed"))
 
-    def test_concluded_meeting_cannot_change_any_more(self, make_meeting, announce, approve_change):
-        meeting = announce(make_meeting(starts_at=utcnow() - hours(3)))
-        approve_change(meeting, ChangeKind.CONCLUDE)
+    def test_concluded_meeting_cannot_change_any_more(
+        self, make_meeting, announce, publish_decisions
+    ):
+        meeting = publish_decisions(announce(make_meeting(starts_at=utcnow() - hours(3))))
         with pytest.raises(RuleBroken):
             operations.add_agenda_item(meeting, title="补充议题", actor=meeting.author)
         with pytest.raises(RuleBroken):
@@ -167,10 +204,9 @@ class TestStaffPages:
             assert page.find(id=f"{field}-error") is not None, field
 
     def test_concluded_meeting_refuses_new_items_and_keeps_what_was_typed(
-        self, client, auth, make_meeting, announce, approve_change
+        self, client, auth, make_meeting, announce, publish_decisions
     ):
-        meeting = announce(make_meeting(starts_at=utcnow() - hours(3)))
-        approve_change(meeting, ChangeKind.CONCLUDE)
+        meeting = publish_decisions(announce(make_meeting(starts_at=utcnow() - hours(3))))
         auth.login(meeting.author)
         response = client.post(
             f"/admin/meetings/{meeting.id}/items/new",

@@ -12,7 +12,7 @@ from meetings.models import ChangeKind
 
 
 def test_every_status_offered_finds_the_meetings_showing_it(
-    client, make_meeting, announce, approve_change
+    client, make_meeting, announce, approve_change, publish_decisions
 ):
     now = utcnow()
     starts = {
@@ -35,7 +35,7 @@ def test_every_status_offered_finds_the_meetings_showing_it(
         new_ends_at=later + timedelta(hours=2),
         reason="时间冲突。",
     )
-    approve_change(meetings["concluded"], ChangeKind.CONCLUDE, reason=None)
+    publish_decisions(meetings["concluded"])
     approve_change(meetings["cancelled"], ChangeKind.CANCEL, reason="议题并入下次会议。")
 
     page = BeautifulSoup(client.get("/meetings/").data, "html.parser")

@@ -17,6 +17,7 @@ from engagement.consultations.models.consultations import (
     ConsultationDocument,
     ConsultationState,
     consultations_outlast_postponement,
+    decision_says_how_comments_were_used,
     is_short_period,
     short_period_refusal,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Disposition",
     "FeedbackReport",
     "consultations_outlast_postponement",
+    "decision_says_how_comments_were_used",
     "disposition_counts",
     "is_short_period",
     "new_comment_token",

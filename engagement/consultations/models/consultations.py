@@ -32,6 +32,7 @@ from meetings.models import (
 
 if TYPE_CHECKING:
     from engagement.consultations.models.comments import FeedbackReport
+    from meetings.decisions.models import DecisionVersion
 
 MIN_PERIOD_DAYS = 30  # 《重大行政决策程序暂行条例》第十五条: 一般不少于30日
 MAX_COMMENT_LENGTH = 5000
@@ -258,3 +259,17 @@ def consultations_outlast_postponement(change: MeetingChange) -> list[str]:
     if late:
         return [_("A consultation on this meeting closes after the new start; move it first.")]
     return []
+
+
+def decision_says_how_comments_were_used(version: DecisionVersion) -> list[str]:
+    """A decision on an item put out for comment says how the comments were used
+    (重大行政决策程序暂行条例, Art. 32)."""
+    if (version.comments_used or "").strip():
+        return []
+    consulted = select(Consultation.id).where(
+        Consultation.agenda_item_id == version.decision.agenda_item_id,
+        Consultation.review_state == ReviewState.APPROVED,
+    )
+    if db.session.scalar(consulted.limit(1)) is None:
+        return []
+    return [_("This item was put out for comment: say how the public's comments were used.")]

@@ -116,7 +116,7 @@ def _demo_meetings(clock: DemoClock) -> tuple[Meeting, Meeting]:
     residents to sit in (`sit_in_open`, as the meetings demo sets the district's)."""
     calling = Meeting.public().where(Meeting.sit_in_open.is_(True), Meeting.cancelled_at.is_(None))
     held = db.session.scalars(
-        calling.where(Meeting.concluded_at.is_not(None)).order_by(Meeting.starts_at.desc())
+        calling.where(Meeting.ends_at < clock.now).order_by(Meeting.starts_at.desc())
     ).first()
     upcoming = db.session.scalars(
         calling.where(Meeting.starts_at > clock.now, Meeting.original_starts_at.is_(None))

@@ -279,11 +279,21 @@ def test_the_search_index_is_what_the_app_writes_for_every_decision(generated):
         select(func.count(Decision.id)).where(Decision.id >= generated.first_id(Decision))
     )
     assert generated.written["decision_texts"] == made
-    indexes = {
-        index["name"]: index
-        for index in inspect(db.session.connection()).get_indexes("decision_terms")
-    }
-    assert indexes["ix_decision_terms_decision_id"]["column_names"] == ["decision_id"]
+    # The bulk load builds the table's indexes and constraints again: as migrated.
+    schema = inspect(db.session.connection())
+    primary_key = schema.get_pk_constraint("decision_terms")
+    assert (primary_key["name"], primary_key["constrained_columns"]) == (
+        "pk_decision_terms",
+        ["gram", "decision_id"],
+    )
+    keys = schema.get_foreign_keys("decision_terms")
+    assert [(k["name"], k["constrained_columns"], k["referred_table"]) for k in keys] == [
+        ("fk_decision_terms_decision_id_decisions", ["decision_id"], "decisions")
+    ]
+    indexes = schema.get_indexes("decision_terms")
+    assert [(i["name"], i["column_names"], i["unique"]) for i in indexes] == [
+        ("ix_decision_terms_decision_id", ["decision_id"], False)
+    ]
 
 
 def test_the_bench_searches_find_many_decisions_few_and_none(client, generated):

@@ -15,15 +15,19 @@ in none (the bench's searches).
 
 from __future__ import annotations
 
+import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from multiprocessing import get_context
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from bench.data import Generation
 from bench.data.decision_texts import (
@@ -58,9 +62,10 @@ OUTCOMES = (
 CORRECTED = 0.05
 DISSENTING = 0.05
 WITH_DOCUMENT = 0.3
-# Versions read per query when indexing, and search rows written per COPY or INSERT.
-READ_BATCH = 2000
-WRITE_BATCH = 200_000
+# Decisions indexed per task of the worker process and per COPY or INSERT (about 200,000
+# terms), and at most how many worker processes build their rows.
+ROWS_BATCH = 500
+MAX_WORKERS = 2
 TERM_COLUMNS = ("gram", "decision_id", "title_hits", "text_hits")
 
 
@@ -72,7 +77,7 @@ def generate_decisions(gen: Generation) -> None:
         gen.checkpoint()
     gen.flush()
     started = time.perf_counter()
-    texts, terms = _publish(gen, in_force)
+    texts, terms = _publish(in_force)
     gen.written[DecisionText.__tablename__] += texts
     gen.written[DecisionTerm.__tablename__] += terms
     print(
@@ -298,11 +303,12 @@ def _summary(
     _reviewed(gen, summary_id, meeting.title, author, submitted, done, "MeetingSummary")
 
 
-def _publish(gen: Generation, in_force: dict[int, int]) -> tuple[int, int]:
+def _publish(in_force: dict[int, int]) -> tuple[int, int]:
     """What `DecisionVersion.on_published` does to the decision once its versions are
-    written: point it at its text in force and index that text as `Decision.reindex` does,
+    written: point it at its text in force, and index that text as `Decision.reindex` does,
     with the app's own `search_rows` (so search reads exactly what the app would have
-    built), written in bulk. Returns the texts and terms written."""
+    built), written in bulk into the still empty tables. A worker process builds the rows
+    of the next decisions while this one writes. Returns the texts and terms written."""
     db.session.execute(
         update(Decision.__table__)
         .where(Decision.id == bindparam("decision"))
@@ -310,44 +316,65 @@ def _publish(gen: Generation, in_force: dict[int, int]) -> tuple[int, int]:
         [{"decision": d, "version": v} for d, v in in_force.items()],
     )
     ids = sorted(in_force)
-    texts: list[tuple[int, str]] = []
-    terms: list[tuple[str, int, int, int]] = []
     written = [0, 0]
-    term_values = itemgetter(*TERM_COLUMNS)
+    pending: deque[Future[tuple[list[Any], list[Any]]]] = deque()
 
-    def write() -> None:
+    def write_next() -> None:
+        texts, terms = pending.popleft().result()
         _bulk_write(DecisionText.__tablename__, ("decision_id", "text"), texts)
         _bulk_write(DecisionTerm.__tablename__, TERM_COLUMNS, terms)
         written[0] += len(texts)
         written[1] += len(terms)
-        texts.clear()
-        terms.clear()
 
-    with _index_built_after(DecisionTerm):
-        for start in range(0, len(ids), READ_BATCH):
-            batch = ids[start : start + READ_BATCH]
+    # Forked: the workers start at once with the modules loaded, and only build rows from
+    # the tuples they are sent (never touching this process's database connections).
+    workers = max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
+    with (
+        ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool,
+        _loaded_without_indexes(DecisionTerm),
+    ):
+        for start in range(0, len(ids), ROWS_BATCH):
+            batch = ids[start : start + ROWS_BATCH]
             versions = db.session.execute(
                 select(
-                    DecisionVersion.id,
+                    DecisionVersion.decision_id,
                     DecisionVersion.title,
                     DecisionVersion.text,
                     DecisionVersion.interpretation,
-                ).where(DecisionVersion.id.in_([in_force[i] for i in batch]))
+                )
+                .where(DecisionVersion.id.in_([in_force[i] for i in batch]))
+                .order_by(DecisionVersion.decision_id)
             )
-            by_id = {version.id: version for version in versions}
-            for decision_id in batch:
-                # A row with the version's fields: all `search_rows` reads of it.
-                text, rows = search_rows(decision_id, by_id[in_force[decision_id]])
-                texts.append((decision_id, text))
-                terms.extend(map(term_values, rows))
-            if len(terms) >= WRITE_BATCH:
-                write()
-        write()
+            pending.append(pool.submit(_search_rows, [tuple(row) for row in versions]))
+            if len(pending) > workers + 1:  # the workers busy while this process writes
+                write_next()
+        while pending:
+            write_next()
     return written[0], written[1]
 
 
+class _Text(NamedTuple):
+    """What `search_rows` reads of a version."""
+
+    title: str
+    text: str
+    interpretation: str
+
+
+def _search_rows(
+    versions: list[tuple[int, str, str, str]],
+) -> tuple[list[tuple[int, str]], list[tuple[str, int, int, int]]]:
+    """In a worker: `search_rows` of each decision's version in force, as rows to write."""
+    texts, terms, values = [], [], itemgetter(*TERM_COLUMNS)
+    for decision_id, *fields in versions:
+        text, rows = search_rows(decision_id, _Text(*fields))  # type: ignore[arg-type]
+        texts.append((decision_id, text))
+        terms.extend(map(values, rows))
+    return texts, terms
+
+
 def _bulk_write(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Rows into an empty table, in the step's transaction: PostgreSQL's COPY, else one
+    """Rows into a table, in the step's transaction: PostgreSQL's COPY, else one
     `executemany` of a plain INSERT."""
     if not rows:
         return
@@ -371,14 +398,24 @@ def _bulk_write(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
 
 
 @contextmanager
-def _index_built_after(model: Any) -> Iterator[None]:
-    """The table's secondary indexes dropped for the load and built again after it, as the
-    model (and so the migration) defines them: one sorted build instead of one insert per
-    row. Its primary key stays (it is the table's)."""
+def _loaded_without_indexes(model: Any) -> Iterator[None]:
+    """The table's indexes dropped for the load and built again after it, as the model
+    (and so the migration) defines them: one sorted build each instead of an insert per
+    row. On PostgreSQL its primary key and foreign keys too (checked again by one query
+    each when added back); SQLite keeps them (they are part of its table)."""
     connection = db.session.connection()
-    indexes = sorted(model.__table__.indexes, key=lambda index: index.name)
+    table = model.__table__
+    indexes = sorted(table.indexes, key=lambda index: index.name)
+    constraints: list[Any] = []
+    if connection.dialect.name == "postgresql":
+        foreign_keys = sorted(table.foreign_key_constraints, key=lambda key: key.name)
+        constraints = [*foreign_keys, table.primary_key]
     for index in indexes:
         index.drop(connection)
+    for constraint in constraints:
+        connection.execute(DropConstraint(constraint))
     yield
+    for constraint in reversed(constraints):
+        connection.execute(AddConstraint(constraint))
     for index in indexes:
         index.create(connection)

@@ -223,23 +223,33 @@ def test_meeting_lifecycle_from_draft_through_live_updates_to_concluded(
     expect(live).not_to_contain_text(second_text)
     expect(live).to_contain_text(corrected_text)
 
-    # Concluding is a reviewed change like any other.
+    # Publishing the decision of its public item, through review, concludes the meeting.
     staff.goto(f"/admin/meetings/{meeting_id}")
     expect(staff.get_by_role("link", name="提议增加议题", exact=True)).to_be_visible()
-    propose_and_submit(staff, "提议标记为已结束", "已结束", **{"说明（选填，将向公众公开）": ""})
+    expect(staff.get_by_role("link", name="提议标记为已结束", exact=True)).to_have_count(0)
+    staff.locator("#decisions").get_by_role("link", name="录入决定", exact=True).click()
+    staff.get_by_label("决定内容", exact=True).fill("会议原则同意老旧小区综合整治计划。")
+    staff.get_by_role("button", name="保存草稿", exact=True).click()
+    expect(staff.get_by_role("status")).to_contain_text("决定已保存为草稿")
+    staff.get_by_role("button", name="提交审核", exact=True).click()
+    expect(staff.get_by_role("status")).to_contain_text("已提交审核。")
+    decision_page = staff.url.split("#")[0]
     resident.reload()
     expect(resident.locator(STATUS_BADGE)).to_have_text("正在召开")  # not before approval
 
-    approve_in_queue(checker, f"{title} · 已结束")
+    checker.goto(decision_page)
+    checker.get_by_role("button", name="审核通过并公开", exact=True).click()
+    expect(checker.get_by_role("status")).to_contain_text("已公开")
     resident.reload()
     expect(resident.locator(STATUS_BADGE)).to_have_text("已结束")
+    expect(resident.locator("main")).to_contain_text("会议原则同意老旧小区综合整治计划。")
     expect(resident.get_by_role("note")).to_have_count(0)
     expect(live).to_contain_text(corrected_text)
     expect(live).not_to_contain_text("自动刷新")  # no longer polling
     screenshot_at_widths(resident, artifacts_dir, "public-meeting-concluded")
 
     # The agenda of a concluded meeting cannot change any more.
-    staff.reload()
+    staff.goto(f"/admin/meetings/{meeting_id}")
     expect(staff.locator(STATUS_BADGE)).to_have_text("已结束")
     expect(staff.locator("#agenda-list > li")).to_have_count(2)
     expect(staff.get_by_role("button", name=re.compile("上移|下移"))).to_have_count(0)

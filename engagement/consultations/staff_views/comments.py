@@ -3,9 +3,8 @@ received by letter or phone, and the CSV export."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
@@ -18,6 +17,7 @@ from core.accounts.models import Permission
 from core.clock import to_office_time
 from core.rules import RuleBroken
 from core.runner import attempt, form_status, run_for_form
+from core.spreadsheets import csv_download
 from core.web import is_fragment_request, query_int, render_page
 from engagement.consultations import operations
 from engagement.consultations.forms import (
@@ -200,9 +200,6 @@ def export_comments(consultation_id: int) -> Response:
     """All comments as CSV that Excel opens with Chinese intact (UTF-8 with a BOM)."""
     consultation = consultation_or_404(consultation_id)
     contacts = current_user.can(Permission.VIEW_CONTACTS)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
     header = [
         _("Receipt number"),
         _("Received"),
@@ -217,30 +214,29 @@ def export_comments(consultation_id: int) -> Response:
     ]
     if contacts:
         header += [_("Phone"), _("Email")]
-    writer.writerow(header)
-    for comment in db.session.scalars(
-        select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.id)
-    ):
-        row = [
-            comment.receipt_number,
-            to_office_time(comment.received_at).strftime("%Y-%m-%d %H:%M:%S"),
-            comment.channel.label,
-            comment.status.label,
-            comment.name,
-            comment.community or "",
-            comment.body,
-            comment.reply or "",
-            comment.disposition.label if comment.disposition else "",
-            comment.disposition_reason or comment.rejection_reason or "",
-        ]
-        if contacts:
-            row += [comment.phone or "", comment.email or ""]
-        writer.writerow([_spreadsheet_safe(str(cell)) for cell in row])
-    response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f"attachment; filename=comments-{consultation.id}.csv"
-    return response
+
+    def rows() -> Iterator[list[object]]:
+        for comment in db.session.scalars(
+            select(Comment).where(Comment.consultation_id == consultation.id).order_by(Comment.id)
+        ):
+            yield _comment_row(comment, contacts)
+
+    return csv_download(f"comments-{consultation.id}.csv", header, rows())
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _comment_row(comment: Comment, contacts: bool) -> list[object]:
+    row = [
+        comment.receipt_number or "",
+        to_office_time(comment.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+        comment.channel.label,
+        comment.status.label,
+        comment.name,
+        comment.community or "",
+        comment.body,
+        comment.reply or "",
+        comment.disposition.label if comment.disposition else "",
+        comment.disposition_reason or comment.rejection_reason or "",
+    ]
+    if contacts:
+        row += [comment.phone or "", comment.email or ""]
+    return row

@@ -4,8 +4,6 @@ registration for someone (which gives the place to the first person waiting)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
@@ -18,6 +16,7 @@ from core.accounts.access import permission_required
 from core.accounts.models import Permission
 from core.clock import to_office_time
 from core.runner import run_action
+from core.spreadsheets import csv_download
 from core.web import query_int, render_page, with_content
 from engagement.open_days import operations
 from engagement.open_days.models import (
@@ -138,39 +137,47 @@ def registrations_csv(open_day_id: int) -> Response:
     personal data masked unless the reader's role may see it in full."""
     open_day = open_day_or_404(open_day_id)
     full = current_user.can(FULL_PERSONAL_DATA)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["code", "status", "name", "phone", "email", "id_number", "created", "checked_in", "role"]
-    )
-    for registration in db.session.scalars(
+    header = [
+        "code",
+        "status",
+        "name",
+        "phone",
+        "email",
+        "id_number",
+        "created",
+        "checked_in",
+        "role",
+    ]
+    registrations = db.session.scalars(
         select(Registration)
         .where(Registration.open_day_id == open_day.id)
         .order_by(Registration.id)
-    ):
-        name, phone = registration.name or "", registration.phone or ""
-        email, id_number = registration.email or "", registration.id_number or ""
-        if not full:
-            name, phone, id_number = mask_name(name), mask_phone(phone), mask_id_number(id_number)
-            email = masked_email(email)
-        row = [
-            registration.confirmation_code,
-            registration.status.value,
-            name,
-            phone,
-            email,
-            id_number,
-            _stamp(registration.created_at),
-            _stamp(registration.checked_in_at),
-            registration.role.value if registration.role else "",
-        ]
-        writer.writerow([_spreadsheet_safe(str(cell)) for cell in row])
-    response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=open-day-{open_day.id}-registrations.csv"
     )
-    return response
+    return csv_download(
+        f"open-day-{open_day.id}-registrations.csv",
+        header,
+        (_registration_row(registration, full) for registration in registrations),
+    )
+
+
+def _registration_row(registration: Registration, full: bool) -> list[object]:
+    name, phone = registration.name or "", registration.phone or ""
+    email, id_number = registration.email or "", registration.id_number or ""
+    if not full:
+        name, phone, id_number = mask_name(name), mask_phone(phone), mask_id_number(id_number)
+        email = masked_email(email)
+    row = [
+        registration.confirmation_code,
+        registration.status.value,
+        name,
+        phone,
+        email,
+        id_number,
+        _stamp(registration.created_at),
+        _stamp(registration.checked_in_at),
+        registration.role.value if registration.role else "",
+    ]
+    return row
 
 
 def _stamp(moment: Any) -> str:
@@ -183,8 +190,3 @@ def masked_email(email: str | None) -> str:
         return ""
     local, _at, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

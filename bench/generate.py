@@ -39,6 +39,7 @@ from bench.data.consultations import generate_consultations  # noqa: E402
 from bench.data.decisions import generate_decisions  # noqa: E402
 from bench.data.meetings import generate_meetings  # noqa: E402
 from bench.data.open_days import generate_open_days  # noqa: E402
+from bench.data.reports import generate_reports  # noqa: E402
 from bench.data.sitting_in import generate_sitting_in  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from core.runner import attempt  # noqa: E402
@@ -53,6 +54,7 @@ STEPS: list[Callable[[Generation], None]] = [
     generate_decisions,
     generate_open_days,
     generate_sitting_in,
+    generate_reports,
 ]
 SEED = 2026
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bench.annual_report_pages import newest_report, newest_report_table, report_list
 from bench.decision_pages import (
     DECISION_SEARCHES,
     corrected_decision,
@@ -334,6 +335,9 @@ PAGES: list[BenchPage] = [
     ),
     BenchPage("a corrected decision", corrected_decision),
     BenchPage("new decisions (Atom feed)", decision_feed, PageKind.DATA),
+    BenchPage("annual reports", report_list),
+    BenchPage("the newest annual report", newest_report),
+    BenchPage("a report's table (CSV)", newest_report_table, PageKind.DATA),
     BenchPage("meetings (open data)", fixed("/api/v1/meetings"), PageKind.DATA),
     BenchPage("decisions (open data)", fixed("/api/v1/decisions"), PageKind.DATA),
     BenchPage("open days (open data)", fixed("/api/v1/open-days"), PageKind.DATA),

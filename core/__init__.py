@@ -13,7 +13,8 @@ Where things are:
 - `clock.py`: office time. `labels.py`: enums people read. `forms.py`: the base form.
 - `files.py`: uploads and stored-file serving. `api.py`: the `/api/v1` blueprint.
 - `menu.py` and `extension_points.py`: how features add to the staff menu and to each other.
-- `start_page.py`: the staff area's start page.
+- `start_page.py`: the staff area's start page, whose sections features add
+  (`start_page_sections`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu, staff_menu_entries
+from core.start_page import StartSection, start_page_sections
 
 
 def register(app: Flask) -> None:
@@ -31,8 +33,10 @@ def register(app: Flask) -> None:
     from core.audit import views as audit_views
     from core.outbox import views as outbox_views
     from core.outbox.cli import send_outbox_cli
+    from core.outbox.staff_queries import failed_messages
     from core.review import audit as review_audit
     from core.review import views as review_views
+    from core.review.staff_queries import awaiting_my_review, my_work
 
     web.register(app)
     assets.register(app)
@@ -53,6 +57,28 @@ def register(app: Flask) -> None:
         ),
     ):
         staff_menu.register(app, entry)
+    # The start page, most pressing first: features place theirs between (open days
+    # today 10, decisions 40, comments 50, periods closing 60, invitations 70, places 80).
+    for section in (
+        StartSection(
+            "mine", _l("Your drafts and returned work"), my_work, (Permission.EDIT,), order=20
+        ),
+        StartSection(
+            "review",
+            _l("Waiting for your review"),
+            awaiting_my_review,
+            (Permission.REVIEW,),
+            order=30,
+        ),
+        StartSection(
+            "outbox",
+            _l("Messages not sent"),
+            failed_messages,
+            (Permission.MANAGE_STAFF,),
+            order=90,
+        ),
+    ):
+        start_page_sections.register(app, section)
 
 
 def register_api(app: Flask) -> None:

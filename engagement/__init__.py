@@ -1,7 +1,7 @@
 """The public taking part: consultations and comments (`consultations/`), and what
 gathers every part of the product: the home page (`views`) and the demo loader (`demo`).
 Government open days are in `open_days/`. Calendar feeds (`calendar/`) gather the
-others' events; invitations and reports get folders of their own here.
+others' events; the annual report (`reports/`) counts across all of them.
 
 It may import `meetings` and `core`; neither imports it.
 """
@@ -13,7 +13,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from core.page_cache import cached_pages
-    from engagement import calendar, consultations, demo, open_days, sitting_in, views
+    from engagement import calendar, consultations, demo, open_days, reports, sitting_in, views
 
     app.register_blueprint(views.bp)
     cached_pages.register(app, "engagement.home")
@@ -22,3 +22,4 @@ def register(app: Flask) -> None:
     open_days.register(app)
     sitting_in.register(app)
     calendar.register(app)
+    reports.register(app)

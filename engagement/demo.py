@@ -11,6 +11,7 @@ from core.accounts.models import Role, User
 from core.runner import run_command
 from engagement.consultations.demo import load_consultations_demo
 from engagement.open_days.demo import load_open_days_demo
+from engagement.reports.demo import load_reports_demo
 from engagement.sitting_in.demo import load_sitting_in_demo
 from extensions import db
 from meetings.demo import DemoClock, load_meetings_demo
@@ -43,6 +44,7 @@ def load_demo() -> bool:
     load_consultations_demo(staff, clock)
     load_open_days_demo(staff, clock)
     load_sitting_in_demo(staff, clock)
+    load_reports_demo(staff, clock)
     return True
 
 

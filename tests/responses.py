@@ -42,3 +42,31 @@ def queries_for(client, url: str) -> int:
     finally:
         config["PAGE_CACHE_ENABLED"] = kept
     return len(statements)
+
+
+def start_page(response) -> dict[str, dict]:
+    """The staff start page's sections with something waiting, by name: the count in the
+    heading, each row's link text, address and detail, and the "see all" address; the
+    titles of those with nothing waiting under "clear"."""
+    assert response.status_code == 200, response.status_code
+    page = BeautifulSoup(response.data, "html.parser")
+    found: dict[str, dict] = {}
+    for section in page.select("section.start-section"):
+        more = section.select_one(".start-more a")
+        found[section["id"].removeprefix("start-")] = {
+            "count": int(section.find("h2").find(class_="badge").get_text()),
+            "rows": [
+                {
+                    "label": row.find("a").get_text(" ", strip=True),
+                    "url": row.find("a")["href"],
+                    "text": row.get_text(" ", strip=True),
+                }
+                for row in section.select(".start-rows > li")
+            ],
+            "more": more["href"] if more else None,
+        }
+    clear = page.find(id="start-clear")
+    found["clear"] = {
+        "titles": [li.get_text(" ", strip=True) for li in clear.find_all("li")] if clear else []
+    }
+    return found

@@ -110,6 +110,10 @@ ACCESS = {
     "sit_in_staff.invite_eligible": EDITORS,
     "sit_in_staff.draw_seed": EDITORS,
     "sit_in_staff.run_draw": EDITORS,
+    "report_staff.reports": EDITORS | REVIEWERS,
+    "report_staff.report": EDITORS | REVIEWERS,
+    "report_staff.count": EDITORS,
+    "report_staff.table_csv": EDITORS | REVIEWERS,
     "outbox.outbox": ADMINS,
     "outbox.outbox_retry": ADMINS,
 }

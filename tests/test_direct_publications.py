@@ -50,6 +50,7 @@ PUBLIC_EFFECT = {
     "decision_staff.decision_discard": REVIEWED,
     "decision_staff.decision_image": REVIEWED,
     "decision_staff.summary": REVIEWED,
+    "report_staff.count": REVIEWED,
     "meeting_staff.meeting_new": REVIEWED,
     "meeting_staff.meeting": REVIEWED,
     "meeting_staff.item_new": REVIEWED,

@@ -68,6 +68,11 @@ def ids_of_every(argument: str) -> list[int]:
     from meetings.decisions.models import Decision, DecisionImage
     from meetings.models import AgendaItem, Body, LiveUpdate, Meeting, MeetingChange
 
+    if argument == "year":  # annual reports: each year with an edition, and this one
+        from engagement.reports.models import AnnualReport
+
+        years = set(db.session.scalars(select(AnnualReport.year)))
+        return sorted(years | {utcnow().year})
     model = {
         "meeting_id": Meeting,
         "item_id": AgendaItem,

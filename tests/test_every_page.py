@@ -32,11 +32,12 @@ from sqlalchemy import select
 from app import create_app
 from core import review
 from core.accounts.models import Role, User
-from core.clock import utcnow
+from core.clock import to_office_time, utcnow
 from core.files import StoredFile, upload_folder
 from engagement.consultations import operations as consultation_operations
 from engagement.consultations.models import Consultation, ConsultationState
 from engagement.demo import DEMO_STAFF, load_demo
+from engagement.reports.operations import prepare_report
 from extensions import db
 from meetings import operations as meeting_operations
 from meetings.models import Body, ChangeKind, Meeting, MeetingStatus
@@ -235,6 +236,10 @@ def seed_states() -> tuple[list[str], list[str]]:
     sitting_in_public, sitting_in_staff = seed_sitting_in_states(editor, reviewer)
     public += sitting_in_public
     staff += sitting_in_staff
+    # An annual report being prepared (the demo's is published): its preview for staff.
+    last_year = to_office_time(utcnow()).year - 1
+    prepare_report(last_year, correction_note=None, actor=editor)
+    staff.append(f"/admin/reports/{last_year}")
     db.session.commit()  # and no transaction left open: the server's requests may write
     return public, staff
 
@@ -325,7 +330,10 @@ UNMARKED_CHINESE = """() => {
     const parent = node.parentElement;
     if (parent.closest("textarea, script, style")) continue;
     const marked = parent.closest("[lang]");
-    if (!marked || !marked.lang.startsWith("zh")) found.push(node.data.trim().slice(0, 60));
+    // getAttribute: an SVG element (a chart's label) has the attribute but no .lang
+    if (!marked || !marked.getAttribute("lang").startsWith("zh")) {
+      found.push(node.data.trim().slice(0, 60));
+    }
   }
   return found;
 }"""
@@ -387,6 +395,8 @@ def test_the_crawl_reaches_every_kind_of_page(crawl: Crawl):
     assert (Role.EDITOR, "/admin/meetings/N/live") in shapes
     assert {(None, "/open-days/N"), (None, "/open-days/N/draw"), (None, "/r/T")} <= shapes
     assert (Role.EDITOR, "/admin/open-days/N/check-in") in shapes
+    assert {(None, "/reports/"), (None, "/reports/N")} <= shapes
+    assert {(Role.EDITOR, "/admin/reports/"), (Role.REVIEWER, "/admin/reports/N")} <= shapes
     assert {(None, "/rsvp/T"), (None, "/meetings/N/sit-in/apply"),
             (None, "/meetings/N/sit-in/draw")} <= shapes  # fmt: skip
     assert {(Role.EDITOR, f"/admin/sitting-in/{page}") for page in (

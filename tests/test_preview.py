@@ -31,6 +31,7 @@ from core.clock import utcnow
 from core.files import store_upload
 from engagement.consultations import operations as consultation_operations
 from engagement.consultations.models import Comment, Consultation, Disposition
+from engagement.reports.operations import prepare_report
 from extensions import db
 from meetings import operations as meeting_operations
 from meetings.decisions import operations as decision_operations
@@ -465,7 +466,22 @@ def meeting_summary_case(f: Factories) -> Built:
     return Built(summary, f"/meetings/{meeting.id}", marks)
 
 
+# Annual reports ---------------------------------------------------------------------------
+
+
+def annual_report_case(f: Factories) -> Built:
+    marks = ["会议主体-未"]
+    meeting = f.make_meeting(starts_at=utcnow() - timedelta(days=3))
+    meeting.body.name = marks[0]
+    f.announce(meeting)
+    report = prepare_report(2026, correction_note=None, actor=f.make_user(Role.EDITOR))
+    review.submit_for_review(report, actor=report.author)
+    db.session.commit()
+    return Built(report, "/reports/2026", marks)
+
+
 CASES: dict[str, dict[str, Callable[[Factories], Built]]] = {
+    "annual_report": {"": annual_report_case},
     "decision": {"": decision_case, "correction": correction_case},
     "meeting_summary": {"": meeting_summary_case},
     "meeting": {"": meeting_case},

@@ -265,6 +265,8 @@ def serve_from_cache() -> Response | None:
     g.visitor_parts = kept["personal"]
     response = Response(kept["body"], status=kept["status"], mimetype=kept["mimetype"])
     response.vary.update(kept["vary"])
+    if kept.get("disposition"):
+        response.headers["Content-Disposition"] = kept["disposition"]
     if not kept["personal"]:
         response.set_etag(etag)
     return response
@@ -285,6 +287,8 @@ def keep_and_fill(response: Response) -> Response:
                 "mimetype": response.mimetype,
                 "vary": sorted(response.vary),
                 "personal": personal,
+                # A download keeps its file name (a table's CSV) when served from here.
+                "disposition": response.headers.get("Content-Disposition"),
             },
             timeout=seconds,
         )

@@ -134,3 +134,10 @@ class Reviewable:
     def review_queue_options(cls) -> list[Any]:
         """Loader options so the review queue shows each item without a query per row."""
         return [selectinload(cls.author)]
+
+    @classmethod
+    def review_title_options(cls) -> list[Any]:
+        """Loader options so a list of titles (the staff start page) reads each item's
+        `review_title` and `staff_url` without a query per row: joins, since the list is
+        limited. Kinds whose title comes from another record load it here."""
+        return []

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from core.accounts.models import User
 
 
+# Audit entries on content that are not work on it: reviewing it, or signing in.
+NOT_WORK_ON_CONTENT = ("review.approve", "review.return", "staff.login")
+
+
 def contributors(item: Reviewable) -> set[int]:
     """Ids of staff who changed the content or any of its parts, from the audit log: one
     query, with one condition per kind of part (`Reviewable.content_parts`)."""
@@ -32,7 +36,7 @@ def contributors(item: Reviewable) -> set[int]:
         select(AuditEntry.actor_id).where(
             parts,
             AuditEntry.actor_id.is_not(None),
-            AuditEntry.action.not_in(("review.approve", "review.return", "staff.login")),
+            AuditEntry.action.not_in(NOT_WORK_ON_CONTENT),
         )
     )
     return set(rows) | {item.author_id}

@@ -2,8 +2,8 @@
 receipt numbers, moderation, replies, dispositions and the reviewed feedback report.
 
 Files: `models`, `queries`, `operations`, `forms`, `views` (public pages),
-`staff_views/` (staff pages), `api` (open data), `audit` (the audit log's words), `demo`,
-`cli` (the retention purge).
+`staff_views/` (staff pages), `staff_queries` (what the staff start page shows of them),
+`api` (open data), `audit` (the audit log's words), `demo`, `cli` (the retention purge).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from core.review import DirectPublication, direct_publications
+from core.start_page import StartSection, start_page_sections
 from meetings.decisions.models import decision_checks
 from meetings.models import meeting_change_checks
 from meetings.queries import agenda_note_providers
@@ -30,6 +31,10 @@ def register(app: Flask) -> None:
         decision_says_how_comments_were_used,
     )
     from engagement.consultations.queries import consultation_notes, next_public_moment
+    from engagement.consultations.staff_queries import (
+        comments_to_moderate,
+        consultations_closing,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
@@ -44,6 +49,23 @@ def register(app: Flask) -> None:
             order=30,
         ),
     )
+    for section in (
+        StartSection(
+            "moderation",
+            _l("Comments to moderate"),
+            comments_to_moderate,
+            (Permission.EDIT,),
+            order=50,
+        ),
+        StartSection(
+            "closing",
+            _l("Comment periods closing this week"),
+            consultations_closing,
+            (Permission.EDIT,),
+            order=60,
+        ),
+    ):
+        start_page_sections.register(app, section)
     agenda_note_providers.register(app, consultation_notes)
     for endpoint in (
         "consultations.consultation_list",

@@ -3,8 +3,9 @@ them, sometimes role-playing an executive meeting.
 
 Files: `models`, `queries`, `operations/` (open days, registrations under the open day's
 lock, the draw, the day itself), `notices` (what residents are told, by text message and
-mail), `forms`, `views` (public pages and the resident's own page), `staff_views/`, `api`,
-`calendar`, `audit`, `demo`, `cli` (reminders and the retention purge).
+mail), `forms`, `views` (public pages and the resident's own page), `staff_views/`,
+`staff_queries` (what the staff start page shows of them), `api`, `calendar`, `audit`,
+`demo`, `cli` (reminders and the retention purge).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from core.review import DirectPublication, direct_publications
+from core.start_page import StartSection, start_page_sections
 
 
 def register(app: Flask) -> None:
     from core.page_cache import cached_pages, clock_boundaries, tagged_fragments, visitor_parts
     from engagement.open_days import api, audit, cli, staff_views, views  # noqa: F401
     from engagement.open_days.queries import next_public_moment
+    from engagement.open_days.staff_queries import open_days_filling_up, open_days_today
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
@@ -36,6 +39,20 @@ def register(app: Flask) -> None:
             order=40,
         ),
     )
+    # Today's check-in leads the start page; places running out come after the paperwork.
+    for section in (
+        StartSection(
+            "open-days-today", _l("Open days today"), open_days_today, (Permission.EDIT,), order=10
+        ),
+        StartSection(
+            "open-days-filling",
+            _l("Open days filling up"),
+            open_days_filling_up,
+            (Permission.EDIT,),
+            order=80,
+        ),
+    ):
+        start_page_sections.register(app, section)
     for endpoint in (
         "open_days.open_day_list",
         "open_days.open_day_page",

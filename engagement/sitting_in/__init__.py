@@ -20,6 +20,7 @@ from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from core.review import DirectPublication, direct_publications
+from core.start_page import StartSection, start_page_sections
 
 if TYPE_CHECKING:
     from meetings.models import Meeting
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 def register(app: Flask) -> None:
     from engagement.sitting_in import audit, cli, staff_views, views
     from engagement.sitting_in.operations.invitations import tell_invitees_of_change
+    from engagement.sitting_in.queries.invitations import unanswered_invitations
     from meetings.models import meeting_change_listeners
     from meetings.queries import meeting_staff_links
 
@@ -52,6 +54,16 @@ def register(app: Flask) -> None:
     # and the entry is lit on every page of it; the directory is linked from its page.
     staff_menu.register(
         app, MenuEntry(_l("Sitting in"), "sit_in_staff.meetings", (Permission.EDIT,), order=45)
+    )
+    start_page_sections.register(
+        app,
+        StartSection(
+            "invitations",
+            _l("Invitations without an answer"),
+            unanswered_invitations,
+            (Permission.EDIT,),
+            order=70,
+        ),
     )
     _register_applications(app)
 

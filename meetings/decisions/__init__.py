@@ -21,6 +21,7 @@ from core.accounts.models import Permission
 from core.audit.vocabulary import audit_vocabulary
 from core.menu import MenuEntry, staff_menu
 from core.page_cache import cached_pages
+from core.start_page import StartSection, start_page_sections
 
 
 def register(app: Flask) -> None:
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
         decisions_stay_on_the_record,
     )
     from meetings.decisions.queries import highlight, snippet
+    from meetings.decisions.staff_queries import decisions_to_publish
     from meetings.models import meeting_change_checks, meeting_change_listeners
 
     app.register_blueprint(views.bp)
@@ -54,6 +56,16 @@ def register(app: Flask) -> None:
             "decision_staff.decisions",
             (Permission.EDIT, Permission.REVIEW),
             order=25,
+        ),
+    )
+    start_page_sections.register(
+        app,
+        StartSection(
+            "decisions",
+            _l("Decisions to publish"),
+            decisions_to_publish,
+            (Permission.EDIT,),
+            order=40,
         ),
     )
     audit_vocabulary.register(app, audit.VOCABULARY)

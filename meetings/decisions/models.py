@@ -31,7 +31,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from core.audit import record_change, snapshot
 from core.clock import UTCDateTime, utcnow
@@ -357,6 +357,10 @@ class MeetingSummary(Reviewable, db.Model):
     @classmethod
     def review_queue_options(cls) -> list[Any]:
         return [selectinload(cls.author), selectinload(cls.meeting)]
+
+    @classmethod
+    def review_title_options(cls) -> list[Any]:
+        return [joinedload(cls.meeting, innerjoin=True)]
 
     def review_blockers(self) -> list[str]:
         blockers = []

@@ -1,20 +1,31 @@
 """Read queries of the staff pages of decisions: a held meeting's decisions against the
-clock, what is due or overdue across meetings, the texts being written or reviewed."""
+clock, what is due or overdue across meetings (on the start page too), the texts being
+written or reviewed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from core.clock import utcnow
 from core.review import ReviewState
+from core.start_page import ROWS, StartResult, StartRow
+from core.web import content
 from extensions import db
 from meetings.decisions.deadlines import Deadline, deadline
 from meetings.decisions.models import Decision, DecisionVersion, MeetingSummary
 from meetings.models import AgendaItem, Meeting
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -105,3 +116,57 @@ def decisions_in_review() -> list[DecisionVersion]:
             .order_by(DecisionVersion.created_at, DecisionVersion.id)
         )
     )
+
+
+def decisions_to_publish(user: User, now: datetime) -> StartResult:
+    """The start page's share of `decisions_due`: the most urgent few, each linking to
+    where its decision is recorded or stands, and how many in all and overdue."""
+    due = decisions_due(now)
+    overdue = sum(1 for row in due if row.deadline.overdue)
+    summary = ngettext(
+        "%(num)d decision is not yet published.",
+        "%(num)d decisions are not yet published.",
+        len(due),
+    )
+    if overdue:
+        summary += " " + ngettext("%(num)d is overdue.", "%(num)d are overdue.", overdue)
+    return StartResult(
+        len(due),
+        summary,
+        [_due_row(row) for row in due[:ROWS]],
+        more_url=url_for("decision_staff.decisions"),
+    )
+
+
+def _due_row(row: DueItem) -> StartRow:
+    decision, version = row.decision, row.decision.open_version if row.decision else None
+    if decision is None:
+        url, state = url_for("decision_staff.decision_new", item_id=row.item.id), _("Not recorded")
+    else:
+        url, state = decision.staff_url(), version.review_state.label if version else ""
+    parts = [deadline_words(row.deadline), content(row.item.meeting.title), state]
+    detail = Markup(" · ").join(part for part in parts if part)
+    return StartRow(row.item.title, url, detail, urgent=row.deadline.overdue)
+
+
+def deadline_words(deadline: Deadline) -> str:
+    """Where a decision stands on the clock, in the words of its staff pages
+    (`decisions/staff/_deadline.html`)."""
+    day, left = deadline.day.isoformat(), deadline.working_days_left
+    if deadline.overdue:
+        words = ngettext(
+            "Overdue by %(num)d working day (due %(day)s)",
+            "Overdue by %(num)d working days (due %(day)s)",
+            -left,
+            day=day,
+        )
+    elif left == 0:
+        words = _("Due today (%(day)s)", day=day)
+    else:
+        words = ngettext(
+            "Due %(day)s: %(num)d working day left",
+            "Due %(day)s: %(num)d working days left",
+            left,
+            day=day,
+        )
+    return f"{words} {_('(estimated)')}" if deadline.due.estimated else words

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from core.clock import UTCDateTime, utcnow
 from core.extension_points import ExtensionPoint
@@ -112,6 +112,10 @@ class MeetingChange(Reviewable, db.Model):
             selectinload(cls.agenda_item).selectinload(AgendaItem.documents),
             selectinload(cls.document),
         ]
+
+    @classmethod
+    def review_title_options(cls) -> list[Any]:
+        return [joinedload(cls.meeting, innerjoin=True)]
 
     def content_parts(self) -> list[ContentPart]:
         """The change; an item it adds, with that item's documents; a document it adds."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app import create_app
 from core.extension_points import ExtensionPoint
 from core.menu import staff_menu
+from core.start_page import start_page_sections
 from meetings.decisions.models import decision_checks
 from meetings.models import meeting_change_checks, meeting_change_listeners
 from meetings.queries import agenda_note_providers, meeting_section_providers, meeting_staff_links
@@ -18,9 +19,12 @@ def test_each_app_has_each_contribution_once(app, migrated_database):
     for built in (app, other):
         with built.app_context():
             assert len(agenda_note_providers.contributions()) == 1
+            # core (2 review, outbox), decisions, consultations (2), sitting in, open days (2)
+            names = [section.name for section in start_page_sections.contributions()]
+            assert len(names) == len(set(names)) == 9
             assert len(meeting_change_checks.contributions()) == 3  # consultations, decisions (2)
             endpoints = [entry.endpoint for entry in staff_menu.contributions()]
-            assert len(endpoints) == len(set(endpoints)) == 11
+            assert len(endpoints) == len(set(endpoints)) == 12
             assert len(meeting_change_listeners.contributions()) == 2  # sitting in, decisions
             assert len(decision_checks.contributions()) == 1  # consultations
             assert len(meeting_section_providers.contributions()) == 1

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from core.clock import UTCDateTime, utcnow
 from core.labels import LabelledEnum
@@ -119,6 +119,10 @@ class FeedbackReport(Reviewable, db.Model):
     @classmethod
     def review_queue_options(cls) -> list[Any]:
         return [selectinload(cls.author), selectinload(cls.consultation)]
+
+    @classmethod
+    def review_title_options(cls) -> list[Any]:
+        return [joinedload(cls.consultation, innerjoin=True)]
 
     def content_parts(self) -> list[ContentPart]:
         """The report and every comment: moderating or answering one shapes the report."""

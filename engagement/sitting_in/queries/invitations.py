@@ -1,19 +1,25 @@
 """Reads about invitations: places and how many are taken per category (one query each),
 a meeting's invitations for staff, an invitee's by their link or feed, the meetings staff
-invite to."""
+invite to, and those soon to meet with invitations still unanswered (the start page)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from core.clock import utcnow
 from core.private_links import token_hash
 from core.review import ReviewState
+from core.start_page import ROWS, StartResult, StartRow
+from core.web import office_time
 from engagement.sitting_in.models import (
     HOLDS_A_PLACE,
     Category,
@@ -25,6 +31,11 @@ from engagement.sitting_in.models import (
 )
 from extensions import db
 from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
+
+ANSWER_SOON = timedelta(days=7)  # the start page asks after meetings this close
 
 
 def places_by_category(meeting: Meeting) -> dict[Category, int]:
@@ -169,3 +180,48 @@ def meetings_to_invite_to() -> list[tuple[Meeting, int]]:
         .limit(100)
     ).all()
     return [(meeting, count) for meeting, count in rows]
+
+
+def unanswered_invitations(user: User, now: datetime) -> StartResult:
+    """Announced meetings starting within `ANSWER_SOON` with invitations not answered yet,
+    the soonest first, each linking to its invitations (one query)."""
+    unanswered = func.count(Invitation.id)
+    rows = db.session.execute(
+        select(
+            Meeting.id, Meeting.title, Meeting.starts_at, unanswered, func.sum(unanswered).over()
+        )
+        .join(Invitation, Invitation.meeting_id == Meeting.id)
+        .where(
+            Invitation.status == InvitationStatus.INVITED,
+            Meeting.review_state == ReviewState.APPROVED,
+            Meeting.cancelled_at.is_(None),
+            Meeting.starts_at > now,
+            Meeting.starts_at <= now + ANSWER_SOON,
+        )
+        .group_by(Meeting.id, Meeting.title, Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(ROWS)
+    ).all()
+    total = int(rows[0][4]) if rows else 0
+    return StartResult(
+        total,
+        ngettext(
+            "%(num)d invitation has no answer yet.",
+            "%(num)d invitations have no answer yet.",
+            total,
+        ),
+        [
+            StartRow(
+                title,
+                url_for("sit_in_staff.invitations", meeting_id=meeting_id),
+                " · ".join(
+                    [
+                        ngettext("%(num)d without an answer", "%(num)d without an answer", count),
+                        _("meeting %(when)s", when=office_time(starts_at)),
+                    ]
+                ),
+            )
+            for meeting_id, title, starts_at, count, _total in rows
+        ],
+        more_url=url_for("sit_in_staff.meetings"),
+    )

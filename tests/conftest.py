@@ -68,6 +68,9 @@ def config_for_tests(database_url: str, **overrides: object) -> dict[str, object
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # CI sets REDIS_URL for the tests that count across workers; every other test keeps
+        # its page cache in its own process.
+        "REDIS_URL": None,
         # scrypt costs tens of milliseconds a password and the tests make hundreds of
         # accounts; tests/core/test_accounts.py checks that a deployment uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",

@@ -103,6 +103,21 @@ def _as_email(message: OutgoingMail) -> EmailMessage:
     return email
 
 
+def forget_mail_files() -> int:
+    """Without MAIL_SERVER each message was also written to MAIL_FOLDER: remove the files of
+    messages no longer in the outbox (a retention purge deleted them). Run after the commit.
+    Returns how many files were removed."""
+    folder = Path(current_app.config["MAIL_FOLDER"])
+    files = {int(path.stem): path for path in folder.glob("*.eml") if path.stem.isdigit()}
+    if not files:
+        return 0
+    kept = set(db.session.scalars(select(OutgoingMail.id).where(OutgoingMail.id.in_(files))))
+    db.session.rollback()
+    for message_id in files.keys() - kept:
+        files[message_id].unlink(missing_ok=True)
+    return len(files.keys() - kept)
+
+
 def _deliver(email: EmailMessage, message_id: int) -> None:
     config = current_app.config
     if not config["MAIL_SERVER"]:
@@ -133,14 +148,14 @@ def send_queued(
     if limit is not None:
         query = query.limit(limit)
     outgoing = [
-        (message.id, message.attempts, message.recipient, _as_email(message))
+        (message.id, message.attempts, _as_email(message))
         for message in db.session.scalars(query.order_by(OutgoingMail.id))
     ]
     # End the read before talking to the mail server: no transaction (and on SQLite no
     # write lock) stays open during network I/O; each outcome is saved on its own.
     db.session.rollback()
     sent = 0
-    for message_id, attempts, recipient, email in outgoing:
+    for message_id, attempts, email in outgoing:
         if not _claim(message_id, attempts):
             continue  # another sender (a second page, cron) took it meanwhile
         error_text = None
@@ -148,7 +163,9 @@ def send_queued(
             _deliver(email, message_id)
         except (OSError, smtplib.SMTPException) as error:
             error_text = f"{type(error).__name__}: {error}"[:1000]
-            current_app.logger.warning("Mail %s to %s failed: %s", message_id, recipient, error)
+            # Neither the address nor the server's words (which may repeat it) are logged:
+            # the outbox page shows staff both.
+            current_app.logger.warning("Mail %s failed: %s", message_id, type(error).__name__)
         message = db.session.get(OutgoingMail, message_id)
         message.last_error = error_text
         if error_text is None:

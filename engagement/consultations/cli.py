@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from core.clock import utcnow
+from core.outbox import forget_mail_files
 from core.runner import run_command
 from engagement.consultations import operations
 
@@ -13,4 +14,5 @@ from engagement.consultations import operations
 def purge_personal_data_cli() -> None:
     """Delete residents' personal data whose retention period has ended (run daily by cron)."""
     cleared = run_command(lambda: operations.purge_personal_data(utcnow()))
+    forget_mail_files()  # the purged messages' copies in the mail folder
     click.echo(f"Personal data deleted from {cleared} comments.")

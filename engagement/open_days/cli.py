@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.clock import utcnow
+from core.outbox import forget_mail_files
 from core.runner import run_command
 from engagement.open_days.operations import purge_open_day_data, remind_registrants
 
@@ -33,6 +34,7 @@ def purge_cli(days: int | None) -> None:
     keeping anonymous counts and feedback. Run it daily."""
     keep = days if days is not None else current_app.config["OPEN_DAY_RETENTION_DAYS"]
     purged = run_command(lambda: purge_open_day_data(utcnow(), keep))
+    forget_mail_files()  # the purged messages' copies in the mail folder
     click.echo(f"{purged} open days purged.")
 
 

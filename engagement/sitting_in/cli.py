@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from core.clock import utcnow
+from core.outbox import forget_mail_files
 from core.runner import run_command
 from engagement.sitting_in.operations.invitations import remind_invitees
 
@@ -37,6 +38,7 @@ def purge_cli() -> None:
 
     people = run_command(lambda: purge_people_data(utcnow()))
     applications = run_command(lambda: purge_application_data(utcnow()))
+    forget_mail_files()  # the purged messages' copies in the mail folder
     click.echo(f"{people} people and {applications} applications purged.")
 
 

@@ -10,9 +10,11 @@ import dataclasses
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from core.clock import utcnow
 from core.ical import build_calendar
+from core.private_links import token_hash
 from core.runner import run_for_form
 from core.web import render_page
 from engagement.sitting_in.forms.rsvp import AnswerForm
@@ -23,9 +25,14 @@ from engagement.sitting_in.queries.invitations import (
     invitation_by_token,
     person_by_feed_token,
 )
+from extensions import limiter
 from meetings.calendar import meeting_event
 
 bp = Blueprint("sitting_in", __name__)
+
+# Answers sent from one connection (a guessed link counts too), and to one invitation.
+RSVP_RATE_LIMIT = "60 per 10 minutes;300 per day"
+RSVP_LINK_RATE_LIMIT = "10 per 10 minutes;30 per day"
 
 
 def invitation_or_404(token: str) -> Invitation:
@@ -35,10 +42,64 @@ def invitation_or_404(token: str) -> Invitation:
     return invitation
 
 
+def _answers_closed() -> bool:
+    """Closed answers are said as such, before any limit on sending; reading never counts."""
+    if request.method != "POST":
+        return True
+    invitation = invitation_by_token((request.view_args or {}).get("token", ""))
+    return invitation is not None and not invitation.may_answer_at(utcnow())
+
+
+def _link_key() -> str:
+    # The link's hash, never the link itself: the key is kept in Redis and logged on breach.
+    return "rsvp|" + token_hash((request.view_args or {}).get("token", ""))
+
+
+def _too_many_answers(_limit: object) -> Response | None:
+    """The invitation again with the answer as sent, asking to wait (a guessed link: the
+    plain "too many requests" page)."""
+    token = (request.view_args or {}).get("token", "")
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return None
+    form = AnswerForm()
+    form.validate()  # keeps what was typed, to show it back
+    form.form_errors.append(_("Please wait a few minutes before trying again."))
+    return _rsvp_page(invitation, form, token, status=429)
+
+
+def _rsvp_page(invitation: Invitation, form: AnswerForm, token: str, status: int) -> Response:
+    return render_page(
+        "sitting_in/rsvp.html",
+        invitation=invitation,
+        meeting=invitation.meeting,
+        person=invitation.person,
+        form=form,
+        token=token,
+        answered=invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED),
+        may_answer=invitation.may_answer_at(utcnow()),
+        asks_consent=invitation.category not in NAMED_PUBLICLY,
+        status=status,
+    )
+
+
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])
+@limiter.limit(
+    RSVP_RATE_LIMIT,
+    methods=["POST"],
+    key_func=get_remote_address,
+    on_breach=_too_many_answers,
+    exempt_when=_answers_closed,
+)
+@limiter.limit(
+    RSVP_LINK_RATE_LIMIT,
+    methods=["POST"],
+    key_func=_link_key,
+    on_breach=_too_many_answers,
+    exempt_when=_answers_closed,
+)
 def rsvp(token: str) -> Response:
     invitation = invitation_or_404(token)
-    answered = invitation.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED)
     form = AnswerForm(
         data={
             "answer": {
@@ -80,18 +141,7 @@ def rsvp(token: str) -> Response:
                 return done
         if status == 200:
             status = 422 if form.errors else 200
-    return render_page(
-        "sitting_in/rsvp.html",
-        invitation=invitation,
-        meeting=invitation.meeting,
-        person=invitation.person,
-        form=form,
-        token=token,
-        answered=answered,
-        may_answer=may_answer,
-        asks_consent=invitation.category not in NAMED_PUBLICLY,
-        status=status,
-    )
+    return _rsvp_page(invitation, form, token, status=status)
 
 
 @bp.get("/calendar/private/<token>.ics")

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.accounts.models import User
 from core.audit import record_change, snapshot
 from core.clock import to_office_time, utcnow
-from core.outbox import queue_mail
+from core.outbox import OutgoingMail, queue_mail
 from core.review import ReviewState
 from core.rules import RuleBroken
 from core.web import office_time
@@ -274,6 +274,13 @@ def purge_personal_data(now: datetime) -> int:
     )
     comments = db.session.scalars(expired).all()
     for comment in comments:
+        if comment.email:  # the receipt mailed to them: their address and private link
+            db.session.execute(
+                delete(OutgoingMail).where(
+                    OutgoingMail.recipient == comment.email,
+                    OutgoingMail.body.contains(comment.receipt_number),
+                )
+            )
         comment.name = ""
         comment.show_name = False
         comment.phone = None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import and_, delete, func, or_, select, text
 
 from core.audit import AuditEntry, record_change, snapshot
 from core.clock import utcnow
@@ -176,6 +176,7 @@ def purge_people_data(now: datetime, *, actor: User | None = None) -> int:
         _delete_messages_to(person)
         person.email = person.phone = person.notes = None
         if person.category not in NAMED_PUBLICLY:
+            _forget_in_audit(person)
             person.name = person.organisation = person.title = None
         person.purged_at = now
     if due:
@@ -187,6 +188,32 @@ def purge_people_data(now: datetime, *, actor: User | None = None) -> int:
             after={"people_purged": len(due), "retention_days": days},
         )
     return len(due)
+
+
+def _forget_in_audit(person: Person) -> None:
+    """The audit rows about the person and their invitations keep what was done and when,
+    no longer who they were: their name leaves the summaries, and name, organisation and
+    title the snapshots."""
+    named = {"Person": [person.id], "Invitation": [i.id for i in person.invitations]}
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            or_(
+                *(
+                    and_(AuditEntry.subject_type == kind, AuditEntry.subject_id.in_(ids))
+                    for kind, ids in named.items()
+                    if ids
+                )
+            )
+        )
+    ).all()
+    forgotten = {"name", "organisation", "title"}
+    for entry in entries:
+        if person.name:
+            entry.summary = entry.summary.replace(person.name, "—")
+        for column in ("before", "after"):
+            kept = getattr(entry, column)
+            if kept and forgotten & kept.keys():  # a new dict: the JSON column sees the change
+                setattr(entry, column, {**kept, **dict.fromkeys(forgotten & kept.keys())})
 
 
 def _delete_messages_to(person: Person) -> None:

@@ -40,9 +40,8 @@ def assert_protected(response: Response, where: object) -> None:
         assert sources, (where, name)
         assert not any(source.startswith("'unsafe-") for source in sources), (where, csp)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, (where, csp)
-    # A page may not be framed; a served file is sandboxed and allowed nothing at all.
-    sandboxed = "sandbox" in directives and directives.get("default-src") == ["'none'"]
-    assert sandboxed or directives.get("frame-ancestors") == ["'none'"], (where, csp)
+    # Nothing may be framed; a served file is also sandboxed and allowed nothing at all.
+    assert directives.get("frame-ancestors") == ["'none'"], (where, csp)
     assert headers.get("X-Frame-Options") == "DENY", where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
     assert headers.get("Referrer-Policy") in REFERRER_POLICIES, where

@@ -170,7 +170,9 @@ def send_stored(
         conditional=True,
         max_age=None if staff_only else 300,
     )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     if staff_only:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -253,10 +253,12 @@ def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.after_request(set_security_headers)
+    from core import unavailable
     from core.errors import handle_csrf_error, handle_http_error
 
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    unavailable.register(app)  # an unreachable database: 503, never a server error
     app.add_template_filter(office_time)
     app.add_template_filter(datetime_attribute)
     app.add_template_filter(filesize)

@@ -166,7 +166,9 @@ def test_staff_open_documents_before_publication_never_cached(client, auth, draf
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     assert response.headers["Cache-Control"] == "no-store"
     office = client.get(f"/admin/documents/meeting/{docx.id}/说明.docx")
     assert office.headers["Content-Disposition"].startswith("attachment")

@@ -200,7 +200,9 @@ class TestPublicity:
         opened = client.get(link["href"])
         assert opened.status_code == 200 and opened.data == pdf
         assert opened.headers["Content-Type"] == "application/pdf"
-        assert opened.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+        assert opened.headers["Content-Security-Policy"] == (
+            "default-src 'none'; frame-ancestors 'none'; sandbox"
+        )
         assert opened.headers["Cache-Control"] == "no-store"
 
     def test_contact_details_never_appear_publicly(self, client, make_consultation, major_item):

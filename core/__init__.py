@@ -15,6 +15,8 @@ Where things are:
 - `menu.py` and `extension_points.py`: how features add to the staff menu and to each other.
 - `start_page.py`: the staff area's start page, whose sections features add
   (`start_page_sections`).
+- `backup.py`: `flask backup` and `flask restore`, a consistent copy of the database taken
+  while the office works, and putting one back.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from core.start_page import StartSection, start_page_sections
 def register(app: Flask) -> None:
     from core import accounts, assets, page_cache, start_page, web
     from core.audit import views as audit_views
+    from core.backup import backup_cli, restore_cli
     from core.outbox import views as outbox_views
     from core.outbox.cli import send_outbox_cli
     from core.outbox.staff_queries import failed_messages
@@ -46,6 +49,8 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.jinja_env.globals["staff_menu_entries"] = staff_menu_entries
     app.cli.add_command(send_outbox_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(restore_cli)
     audit_vocabulary.register(app, review_audit.VOCABULARY)
     for entry in (
         MenuEntry(_l("Overview"), "start_page.dashboard", order=10),

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, DateTimeLocalField, Field, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import NumberRange as WTFormsNumberRange
 from wtforms.widgets import HiddenInput
 
 from core.accounts.recovery import kept_formdata
@@ -21,6 +22,17 @@ from core.clock import office_zone, to_office_time
 from core.phones import normalise_phone
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class NumberRange(WTFormsNumberRange):
+    """wtforms' range check, also for a number too long for a float (hundreds of digits),
+    where wtforms' own NaN test raises OverflowError: such a number is out of range."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        try:
+            super().__call__(form, field)
+        except OverflowError:
+            raise ValidationError(self.message or _("The number is out of range.")) from None
 
 
 class OfficeTimeField(DateTimeLocalField):

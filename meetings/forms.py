@@ -18,13 +18,19 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from core.forms import BaseForm, OfficeTimeField, end_after_start, public_reason, reasonable_year
+from core.forms import (
+    BaseForm,
+    NumberRange,
+    OfficeTimeField,
+    end_after_start,
+    public_reason,
+    reasonable_year,
+)
 from meetings.models import BodyLevel, Visibility
 
 

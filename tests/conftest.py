@@ -29,7 +29,7 @@ from engagement.consultations import operations as consultation_operations  # no
 from engagement.consultations.models import Consultation  # noqa: E402
 from engagement.open_days import operations as open_day_operations  # noqa: E402
 from engagement.open_days.models import Mode  # noqa: E402
-from extensions import db  # noqa: E402
+from extensions import db, limiter  # noqa: E402
 from meetings import operations as meeting_operations  # noqa: E402
 from meetings.decisions import operations as decision_operations  # noqa: E402
 from meetings.decisions.models import Decision, DecisionOutcome  # noqa: E402
@@ -150,6 +150,9 @@ def app(migrated_database: str, app_config: dict[str, object], tmp_path: Path) -
         "MAIL_SERVER": None,
         **app_config,
     }
+    # Flask-Limiter keeps the first app's key prefix for every later app of the process (a
+    # deployment has one app per process); each test's app starts from its own settings.
+    limiter._key_prefix = ""
     app = create_app(config_for_tests(migrated_database, **config))
     app.test_client_class = IsolatedRequestClient
     app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE

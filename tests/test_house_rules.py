@@ -43,3 +43,32 @@ def test_templates_write_htmx_as_valid_data_attributes():
         if bare.search(line)
     ]
     assert not found, found
+
+
+WTFORMS_RANGE = re.compile(r"wtforms\.validators import (?:\([^)]*|[^\n]*)\bNumberRange\b")
+
+
+def test_number_fields_check_their_range_through_core_forms():
+    """wtforms' own range check fails on a number of hundreds of digits (its NaN test
+    overflows); `core.forms.NumberRange` refuses it as out of range instead."""
+    direct = [
+        str(path.relative_to(ROOT))
+        for path in product_modules()
+        if path != ROOT / "core" / "forms.py"
+        and re.search(WTFORMS_RANGE, path.read_text(encoding="utf-8"))
+    ]
+    assert direct == []
+
+
+def test_a_number_too_long_for_a_float_is_out_of_range(app):
+    from wtforms import Form, IntegerField
+
+    from core.forms import NumberRange
+
+    class Places(Form):
+        places = IntegerField(validators=[NumberRange(min=1, max=500)])
+
+    with app.test_request_context():
+        form = Places(data={"places": int("9" * 400)})
+        assert not form.validate()
+        assert form.places.errors

@@ -18,12 +18,11 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from core.forms import BaseForm, OfficeTimeField, end_after_start, reasonable_year
+from core.forms import BaseForm, NumberRange, OfficeTimeField, end_after_start, reasonable_year
 from engagement.open_days.models import Mode, OpenDay, Registration, Role
 from meetings.forms import PostponeForm, ReasonForm
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from freezegun import freeze_time
 
 from core import review
 from core.accounts.models import Role
@@ -223,3 +224,23 @@ def test_reorder_with_odd_numbers_is_not_an_error(client, auth, announced):
     assert response.status_code == 303
     change = db.session.scalar(db.select(MeetingChange))
     assert change.new_order[0] == second.id
+
+
+def test_a_started_meeting_with_a_change_waiting_shows_its_staff_page(
+    client, auth, announced, make_user
+):
+    operations.propose_change(
+        announced,
+        ChangeKind.REMOVE_ITEM,
+        agenda_item=announced.agenda[1],
+        reason="改期另议",
+        actor=announced.author,
+    )
+    db.session.commit()
+    meeting_id, started = announced.id, announced.starts_at + timedelta(minutes=5)
+    editor = make_user(Role.EDITOR)
+    with freeze_time(started):
+        auth.login(editor)
+        response = client.get(f"/admin/meetings/{meeting_id}")
+    assert response.status_code == 200
+    assert "改期另议" in response.get_data(as_text=True)

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.forms import BaseForm
+from core.forms import BaseForm, NumberRange
 from engagement.sitting_in.models import Category
 
 

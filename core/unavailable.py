@@ -1,9 +1,9 @@
 """When the database cannot be reached (its server restarting, the network to it cut, a
 SQLite file locked past its busy timeout), every page answers 503 with a page in the
 reader's language that says so and when to try again (`Retry-After`): never a server
-error. A form sent at that moment was not stored; the page says so, leads back to the
-form (the browser keeps what was typed) and offers to send the same form again, which
-stores it once whatever happened (the public forms carry a submission key).
+error. A form sent at that moment may not have been stored; the page says so and leads
+back to the form (the browser keeps what was typed); a resident's form with a submission
+key (stored once however often it arrives) is offered to be sent again from the page.
 
 The page is built without the database: no signed-in person is loaded for it and the
 layout reads only the request, the session cookie and the configuration. A connection
@@ -30,12 +30,18 @@ except ImportError:  # pragma: no cover - requirements.txt installs it
     psycopg = None
 
 RETRY_AFTER_SECONDS = 10
+# PostgreSQL's SQLSTATEs for a server going down or not taking connections yet (besides
+# class 08, connection exceptions): admin_shutdown, crash_shutdown, cannot_connect_now,
+# too_many_connections.
+POSTGRES_NOT_NOW = {"57P01", "57P02", "57P03", "53300"}
 # What SQLite says when its file is held by another writer past the busy timeout, or
 # cannot be opened at all; its other OperationalErrors (no such table) are our bugs.
 SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open database file")
 # A form with more fields than this is not offered to send again as it was (no public
 # form comes near it); its sender goes back to it instead.
 MAX_FIELDS_TO_SEND_AGAIN = 60
+# The field of the residents' forms that makes sending twice store once.
+SUBMISSION_KEY = "submission_key"
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -48,8 +54,14 @@ def database_unavailable(error: BaseException) -> bool:
         if not isinstance(error, OperationalError | InterfaceError):
             return False
         error = error.orig
-    if isinstance(error, _psycopg_errors()):
-        return True
+    if psycopg is not None and isinstance(error, psycopg.InterfaceError):
+        return True  # the connection is closed
+    if psycopg is not None and isinstance(error, psycopg.OperationalError):
+        # No SQLSTATE: the connection failed or broke. Otherwise only the server's own
+        # words for "not now" count; a deadlock, a timeout or a full disk is a fault to
+        # see (500 and its traceback), not a reason to send the reader away.
+        state = getattr(error, "sqlstate", None)
+        return state is None or state.startswith("08") or state in POSTGRES_NOT_NOW
     if isinstance(error, sqlite3.OperationalError):
         return any(message in str(error) for message in SQLITE_UNAVAILABLE)
     return False
@@ -69,7 +81,10 @@ def answer_unavailable(error: Exception) -> Response:
     except Exception:  # noqa: BLE001  (the connection is gone already: nothing to undo)
         current_app.logger.debug("Rollback after a lost database failed", exc_info=True)
     current_app.logger.warning(
-        "Database unavailable (%s %s): answered 503", request.method, request.path
+        "Database unavailable (%s %s): answered 503",
+        request.method,
+        request.path,
+        exc_info=error,
     )
     # The layout asks who is signed in; loading them would ask the database again.
     if "_login_user" not in g:
@@ -99,11 +114,22 @@ def _unavailable_page() -> Response:
 
 
 def _fields_to_send_again() -> list[tuple[str, str]] | None:
-    """What the form held, to send once more from this page; None when that cannot be
-    done faithfully (a file was attached, which a page cannot hold)."""
-    if request.files or len(request.form) > MAX_FIELDS_TO_SEND_AGAIN:
+    """What the form held, to send once more from this page; None unless that is safe and
+    faithful: only a form with a submission key (a comment, a registration, an
+    application), which is stored once however often it arrives, without a file (a page
+    cannot hold one), and never a password put back into a page."""
+    if (
+        SUBMISSION_KEY not in request.form
+        or request.files
+        or len(request.form) > MAX_FIELDS_TO_SEND_AGAIN
+    ):
         return None
-    return [(name, value) for name in request.form for value in request.form.getlist(name)]
+    return [
+        (name, value)
+        for name in request.form
+        if "password" not in name.lower()
+        for value in request.form.getlist(name)
+    ]
 
 
 def end_session_whatever_the_database(_error: BaseException | None) -> None:

@@ -170,3 +170,36 @@ def test_a_sqlite_file_locked_past_the_wait_is_unavailable_not_a_missing_table(
     waiter.close()
     assert database_unavailable(locked.value)
     assert not database_unavailable(missing.value)
+
+
+def test_a_password_is_never_put_back_and_only_keyed_forms_are_offered_again(
+    lost_app: Flask,
+) -> None:
+    """Sending again is offered only where it stores once (a form with a submission key),
+    and a password typed into a form never comes back in a page."""
+    client = lost_app.test_client()
+    signing_in = client.post("/login", data={"username": "wang", "password": "S3cret-pw!"})
+    assert signing_in.status_code == 503
+    assert b"S3cret-pw!" not in signing_in.data
+    assert page(signing_in).find("button", string="再次提交同一表单") is None
+    assert "可能没有保存" in page(signing_in).get_text()
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "unavailable"),
+    [
+        (None, True),  # the connection broke: no answer from the server at all
+        ("08006", True),  # connection_failure
+        ("57P01", True),  # admin_shutdown: the server is restarting
+        ("57P03", True),  # cannot_connect_now: it is starting up
+        ("53300", True),  # too_many_connections
+        ("40P01", False),  # deadlock_detected: our fault to see, not to retry blindly
+        ("57014", False),  # query_canceled (a statement timeout)
+        ("53100", False),  # disk_full
+    ],
+)
+def test_only_a_server_that_cannot_answer_is_unavailable(sqlstate, unavailable) -> None:
+    import psycopg
+
+    error = psycopg.errors.lookup(sqlstate)("x") if sqlstate else psycopg.OperationalError("x")
+    assert database_unavailable(error) is unavailable

@@ -4,7 +4,8 @@ A private link carries its secret in the address (a resident's comment status, a
 registrations and invitations): every route with a `token` argument is private, and its
 token is replaced by `[secret]` in every line the app, Werkzeug's server or gunicorn's
 access log writes. Routes are read from the app's URL map, so a new private route is
-covered without being listed here.
+covered without being listed here. The values of a query string are replaced too (a staff
+search may be for a resident's name or phone), except those naming a page of a list.
 """
 
 from __future__ import annotations
@@ -30,11 +31,25 @@ def _route_pattern(rule: str) -> re.Pattern[str]:
     return re.compile(pattern + re.escape(rule[position:]))
 
 
+# A query string can carry what someone typed (a staff search for a name or a phone): its
+# values are replaced too, except those that only say which page of a list was read.
+PLAIN_PARAMETERS = frozenset({"page", "year", "lang", "status", "per_page", "sort", "view"})
+_QUERY_VALUE = re.compile(r"([?&])([^=&\s\"'#?]+)=([^&\s\"'#]+)")
+
+
+def _redact_query_values(text: str) -> str:
+    return _QUERY_VALUE.sub(
+        lambda m: m.group(0) if m.group(2) in PLAIN_PARAMETERS else f"{m[1]}{m[2]}={REDACTED}",
+        text,
+    )
+
+
 def redact(text: str) -> str:
-    """`text` with the token of every private address in it replaced."""
+    """`text` with the token of every private address in it replaced, and the values a
+    query string carries."""
     for pattern in _private_routes:
         text = pattern.sub(lambda m: m.group(0).replace(m.group(1), REDACTED), text)
-    return text
+    return _redact_query_values(text)
 
 
 class RedactSecrets(logging.Filter):
@@ -52,10 +67,13 @@ class GunicornLogger(GunicornBaseLogger):
     """gunicorn's access log without private tokens (`gunicorn.conf.py` selects it)."""
 
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
-        return {
+        atoms = {
             key: redact(value) if isinstance(value, str) else value
             for key, value in super().atoms(resp, req, environ, request_time).items()
         }
+        if atoms.get("q"):  # the query string alone, without its "?"
+            atoms["q"] = redact("?" + atoms["q"])[1:]
+        return atoms
 
 
 def register(app: Flask) -> None:

@@ -186,6 +186,9 @@ def run_every_flow(app: Flask, base: str, story: Story) -> None:
     expect(resident.post(f"/open-days/{open_day.id}/send-link", {"phone": registrant.phone}), 303)
     for page in ("registrations", "registrations.csv", "check-in", "seating"):
         expect(staff.get(f"/admin/open-days/{open_day.id}/{page}"), 200)
+    for search in (registrant.phone, registrant.name):  # a staff search is in the address
+        query = urllib.parse.urlencode({"q": search})
+        expect(staff.get(f"/admin/open-days/{open_day.id}/registrations?{query}"), 200)
 
     # An application to sit in, and the staff's list of applications.
     applicant, meeting = people["applicant"], story.meeting
@@ -220,6 +223,8 @@ def run_every_flow(app: Flask, base: str, story: Story) -> None:
         db.select(DirectoryPerson).where(DirectoryPerson.name == invitee.name)
     )
     expect(staff.get("/admin/sitting-in/people"), 200)
+    by_email = urllib.parse.urlencode({"q": invitee.email})
+    expect(staff.get(f"/admin/sitting-in/people?{by_email}"), 200)
     expect(staff.get(f"/admin/sitting-in/people/{person.id}"), 200)
     invite = {"people": [str(person.id)]}
     expect(staff.post(f"/admin/sitting-in/meetings/{meeting.id}/invite", invite), 303)

@@ -111,3 +111,35 @@ def test_several_workers_without_redis_are_warned_about(monkeypatch, workers, re
     assert bool(said) == warned
     if warned:
         assert "REDIS_URL" in said[0] and "4 times" in said[0]
+
+
+def test_what_a_search_asked_for_stays_out_of_the_log(app, tmp_path):
+    """A staff search for a resident's phone or name is in the address; the log keeps the
+    address and which page was read, not what was searched for."""
+    searches = (
+        "/admin/open-days/3/registrations?q=13800138000&page=2",
+        "/admin/sitting-in/people?q=%E6%9D%8E%E6%A2%85&year=2026",
+        "/decisions/?q=someone%40example.org",
+    )
+    for address in searches:
+        line = logs.redact(f'127.0.0.1 - - "GET {address} HTTP/1.1" 200 -')
+        assert "13800138000" not in line and "%E6%9D%8E" not in line and "%40" not in line
+        assert "q=[secret]" in line
+    assert "page=2" in logs.redact(searches[0]) and "year=2026" in logs.redact(searches[1])
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("access_log_format", "%(r)s %(q)s")
+    address, query = searches[0].split("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": searches[0],
+        "PATH_INFO": address,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=100)
+    request = SimpleNamespace(headers=[])
+    logs.GunicornLogger(config).access(response, request, environ, timedelta(milliseconds=3))
+    written = (tmp_path / "access.log").read_text()
+    assert "13800138000" not in written and written.count("q=[secret]") == 2

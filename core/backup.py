@@ -58,11 +58,15 @@ def make_backup(path: str | Path, *, overwrite: bool = False) -> BackupSummary:
         raise RuleBroken(f"The folder {path.parent} does not exist.")
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
+    # Residents' personal data is in it: readable by the office's account alone, from the
+    # first byte written.
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
         if _is_sqlite():
             counts = _sqlite_backup(_sqlite_file(), partial)
         else:
             counts = _postgres_backup(partial)
+        partial.chmod(0o600)
         _put_in_place(partial, path, overwrite=overwrite)
     finally:
         partial.unlink(missing_ok=True)

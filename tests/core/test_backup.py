@@ -265,6 +265,7 @@ def test_the_commands_back_up_restore_and_refuse_to_overwrite(app, demo, fresh_d
     assert f"Wrote {path} ({path.stat().st_size} bytes)" in written.output
     assert re.search(rf"^\s+comments\s+{office['comments']}$", written.output, re.MULTILINE)
     assert f"{len(office)} tables, {sum(office.values())} rows." in written.output
+    assert path.stat().st_mode & 0o777 == 0o600  # personal data: the office's account only
 
     kept = path.read_bytes()
     refused = runner.invoke(args=["backup", str(path)])

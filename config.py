@@ -97,6 +97,11 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         },
         "REDIS_URL": redis_url or None,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis unreachable: each worker counts on its own meanwhile, never a server error.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {}
+        ),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Public pages are kept in a cache (core/page_cache) shared through Redis when set.
         "PAGE_CACHE_ENABLED": _flag(env.get("PAGE_CACHE_ENABLED"), default=True),

@@ -153,6 +153,7 @@ def app(migrated_database: str, app_config: dict[str, object], tmp_path: Path) -
     # Flask-Limiter keeps the first app's key prefix for every later app of the process (a
     # deployment has one app per process); each test's app starts from its own settings.
     limiter._key_prefix = ""
+    limiter._storage_dead = False  # nor an earlier app's unreachable Redis
     app = create_app(config_for_tests(migrated_database, **config))
     app.test_client_class = IsolatedRequestClient
     app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE

@@ -315,7 +315,12 @@ def register(app: Flask) -> None:
         "CACHE_DEFAULT_TIMEOUT": int(LONGEST.total_seconds()),
     }
     if app.config.get("REDIS_URL"):
-        config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
+        config |= {
+            "CACHE_TYPE": "core.page_cache.backend.ForgivingRedisCache",
+            "CACHE_REDIS_URL": app.config["REDIS_URL"],
+            # A Redis that does not answer costs a page a second at most, then it is built.
+            "CACHE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     else:
         config |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     page_cache.init_app(app, config=config)

@@ -33,6 +33,7 @@ EXAMPLES_PER_STAFF_FORM = int(os.environ.get("FUZZ_STAFF_EXAMPLES", "40"))
 RUN = secrets.token_hex(2)
 MARKERS = (f"<fz-{RUN}>", f'"><svg onload=fz{RUN}>', f"'><img src=x onerror=fz{RUN}>")
 RAW_MARKER = "<fz-"
+INJECTED_EVENT = f"fz{RUN}-injected"  # an event or property this text must never become
 NOT_PAGES = re.compile(r"^/(static|documents|consultation-documents|live-images|admin/documents)/")
 PER_SHAPE = int(os.environ.get("FUZZ_PER_SHAPE", "10"))  # addresses of one shape read per crawl
 
@@ -156,7 +157,9 @@ HOSTILE = [
     "{{ 7*7 }}",
     "%s%n",
     "../../etc/passwd",
-    "BEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT",
+    # A calendar's lines: a feed built by joining text would end the event and begin one.
+    f"x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:{INJECTED_EVENT}\r\nEND:VEVENT",
+    f"x\nSUMMARY:{INJECTED_EVENT}",
     "a\\,b;c",
 ]
 EDGE_DATES = [

@@ -40,6 +40,7 @@ from extensions import db
 from tests.fuzz_support import (
     EXAMPLES_PER_FORM,
     EXAMPLES_PER_STAFF_FORM,
+    INJECTED_EVENT,
     RUN,
     Form,
     api_query,
@@ -71,7 +72,6 @@ STAFF_STARTS = ["/admin/"]
 NOT_FUZZED = {"accounts.logout"}  # signing out is not a form anyone fills in
 RAW_MARKUP = (f"<fz-{RUN}", f"<svg onload=fz{RUN}", f"<img src=x onerror=fz{RUN}", "<script>alert")
 SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-INJECTED_EVENT = f"fz{RUN}-injected"
 
 
 @pytest.fixture

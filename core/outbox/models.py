@@ -111,7 +111,11 @@ def forget_mail_files() -> int:
     files = {int(path.stem): path for path in folder.glob("*.eml") if path.stem.isdigit()}
     if not files:
         return 0
-    kept = set(db.session.scalars(select(OutgoingMail.id).where(OutgoingMail.id.in_(files))))
+    ids = sorted(files)
+    kept: set[int] = set()
+    for start in range(0, len(ids), 500):  # a query's parameters are limited (SQLite)
+        chunk = ids[start : start + 500]
+        kept.update(db.session.scalars(select(OutgoingMail.id).where(OutgoingMail.id.in_(chunk))))
     db.session.rollback()
     for message_id in files.keys() - kept:
         files[message_id].unlink(missing_ok=True)

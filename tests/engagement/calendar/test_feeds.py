@@ -35,7 +35,11 @@ from tests.responses import count_queries, queries_for
 OFFICE = ZoneInfo("Asia/Shanghai")
 # Every character a calendar's text escaping has to get right, in one title.
 AWKWARD = '逗号,分号;反斜杠\\ 引号"冒号: 表情😀 ' + "长" * 40 + "x" * 30
-LONG_REASON = "因台风预警，会议取消。\n另行通知；详见公告\\附件, 谢谢"
+# Its last lines would end the event and begin another in a feed built by joining text.
+LONG_REASON = (
+    "因台风预警，会议取消。\n另行通知；详见公告\\附件, 谢谢"
+    "\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:注入的事件"
+)
 FEEDS = ["/calendar.ics", "/calendar/meetings.ics", "/calendar/deadlines.ics"]
 FEEDS += ["/calendar/open-days.ics"]
 NODE = shutil.which("node")
@@ -283,8 +287,13 @@ def test_text_comes_back_exactly_as_written(client, archive):
         assert "1. 关于预算的议题; 含逗号, 和\\" in str(event["DESCRIPTION"]).split("\n")
         [other] = [e for e in vobject.readOne(text).vevent_list if e.uid.value == uid_of(awkward)]
         assert other.summary.value == AWKWARD
-    feed = parsed(fetch(client, "/calendar/meetings.ics"))
+    text = fetch(client, "/calendar/meetings.ics").data.decode()
+    feed = icalendar.Calendar.from_ical(text)
     assert LONG_REASON in str(event_with_uid(feed, uid_of(cancelled))["DESCRIPTION"])
+    # The reason stays one property's text: no line of the feed was made from it.
+    lines = text.splitlines()
+    assert not any(line.startswith("SUMMARY:注入") for line in lines)
+    assert lines.count("BEGIN:VEVENT") == len(feed.walk("VEVENT"))
 
 
 # -- Cheap to poll ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -37,22 +38,46 @@ RETRY_PAGE = {"zh": "服务暂时不可用", "en": "The service is unavailable f
 NOT_SAVED = {"zh": "您提交的内容可能没有保存", "en": "What you sent may not have been saved"}
 
 
+def server_error(sqlstate: str, message: str) -> bytes:
+    """A PostgreSQL ErrorResponse message, FATAL, as the server writes it."""
+    fields = b"".join(
+        code + value.encode() + b"\0"
+        for code, value in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", sqlstate), (b"M", message))
+    )
+    body = fields + b"\0"
+    return b"E" + struct.pack("!I", len(body) + 4) + body
+
+
+# What a restarting PostgreSQL says: to each open session as it shuts down, and to each
+# new connection until it is up again.
+SHUTTING_DOWN = server_error("57P01", "terminating connection due to administrator command")
+STARTING_UP = server_error("57P03", "the database system is starting up")
+# The first packets a client may send before its startup message: GSSAPI and SSL requests.
+NEGOTIATIONS = {80877104, 80877103}
+
+
 class CuttableProxy:
-    """A TCP proxy between the app and its database. `cut()` drops every connection and
-    refuses new ones, as a database server that restarts does; `restore()` accepts again
-    on the same port."""
+    """A TCP proxy between the app and its database. `cut()` drops every connection, as a
+    network cut or a crashed server does, and refuses new ones; with `restart=True` it
+    speaks as a restarting server instead: each open session is told it is being
+    terminated (57P01) and each new one that the server is starting up (57P03).
+    `restore()` accepts again on the same port."""
 
     def __init__(self, host: str, port: int) -> None:
         self.target = (host, port)
         self.port = free_port()
         self.lock = threading.Lock()
-        self.open_sockets: set[socket.socket] = set()
+        self.pairs: list[tuple[socket.socket, socket.socket]] = []
         self.closed = False
+        self.restarting = False
         self.listener: socket.socket | None = None
         self.restore()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def restore(self) -> None:
+        self.restarting = False
+        if self.listener is not None:
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         for _attempt in range(50):  # until an accept() still waiting on the old one returns
@@ -65,16 +90,22 @@ class CuttableProxy:
         listener.settimeout(0.1)
         self.listener = listener
 
-    def cut(self) -> None:
+    def cut(self, *, restart: bool = False) -> None:
         with self.lock:
-            listener, self.listener = self.listener, None
-            if listener is not None:
-                listener.close()
-            for open_socket in self.open_sockets:
-                with contextlib.suppress(OSError):
-                    open_socket.shutdown(socket.SHUT_RDWR)
-                open_socket.close()
-            self.open_sockets.clear()
+            self.restarting = restart
+            if not restart:
+                listener, self.listener = self.listener, None
+                if listener is not None:
+                    listener.close()
+            for client, upstream in self.pairs:
+                if restart:
+                    with contextlib.suppress(OSError):
+                        client.sendall(SHUTTING_DOWN)
+                for end in (client, upstream):
+                    with contextlib.suppress(OSError):
+                        end.shutdown(socket.SHUT_RDWR)
+                    end.close()
+            self.pairs.clear()
 
     def close(self) -> None:
         self.closed = True
@@ -90,16 +121,45 @@ class CuttableProxy:
                 client, _address = listener.accept()
             except (TimeoutError, OSError):
                 continue
+            client.settimeout(None)
+            if self.restarting:
+                threading.Thread(target=self._starting_up, args=(client,), daemon=True).start()
+                continue
             try:
                 upstream = socket.create_connection(self.target)
             except OSError:
                 client.close()
                 continue
-            client.settimeout(None)
             with self.lock:
-                self.open_sockets |= {client, upstream}
+                self.pairs.append((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _starting_up(self, client: socket.socket) -> None:
+        """Answer a new connection as a server still starting: decline encryption, then
+        refuse the startup message with 57P03."""
+        try:
+            with client:
+                while True:
+                    (length,) = struct.unpack("!I", self._read(client, 4))
+                    packet = self._read(client, length - 4)
+                    if struct.unpack("!I", packet[:4])[0] in NEGOTIATIONS:
+                        client.sendall(b"N")
+                        continue
+                    client.sendall(STARTING_UP)
+                    return
+        except OSError:
+            return
+
+    @staticmethod
+    def _read(client: socket.socket, size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            chunk = client.recv(size - len(data))
+            if not chunk:
+                raise ConnectionError("the client went away")
+            data += chunk
+        return data
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
@@ -121,7 +181,9 @@ def proxied(migrated_database: str):
     proxy.close()
 
 
+@pytest.mark.parametrize("restart", [False, True], ids=["network cut", "server restart"])
 def test_database_restart_answers_503_and_loses_nothing(
+    restart: bool,
     app,
     proxied,
     make_server: Callable[[str], Gunicorn],
@@ -134,7 +196,7 @@ def test_database_restart_answers_503_and_loses_nothing(
     master = server.process.pid
     burst = Burst(server.port, consultation_id, open_day_id, forms_each=40).start()
     burst.wait_for(10)
-    proxy.cut()
+    proxy.cut(restart=restart)
     cut_at = time.monotonic()
     time.sleep(OUTAGE_SECONDS)
     restored_at = time.monotonic()

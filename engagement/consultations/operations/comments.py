@@ -258,6 +258,30 @@ def answer_comment(
     )
 
 
+def _delete_receipts(comments: Sequence[Comment]) -> None:
+    """The receipts mailed to these comments' senders (their address and private link), in
+    two queries whatever their number; other mail to the same address stays."""
+    receipts = {(c.email, c.receipt_number) for c in comments if c.email}
+    if not receipts:
+        return
+    addresses = {address for address, _number in receipts}
+    mails = db.session.execute(
+        select(OutgoingMail.id, OutgoingMail.recipient, OutgoingMail.body).where(
+            OutgoingMail.recipient.in_(addresses)
+        )
+    ).all()
+    numbers_for: dict[str, set[str]] = {}
+    for address, number in receipts:
+        numbers_for.setdefault(address, set()).add(number)
+    doomed = [
+        mail.id
+        for mail in mails
+        if any(number in mail.body for number in numbers_for[mail.recipient])
+    ]
+    if doomed:
+        db.session.execute(delete(OutgoingMail).where(OutgoingMail.id.in_(doomed)))
+
+
 def purge_personal_data(now: datetime) -> int:
     """Delete residents' names and contact details one year after the feedback report of
     their consultation was published (the period promised when they consented).
@@ -273,14 +297,8 @@ def purge_personal_data(now: datetime) -> int:
         )
     )
     comments = db.session.scalars(expired).all()
+    _delete_receipts(comments)
     for comment in comments:
-        if comment.email:  # the receipt mailed to them: their address and private link
-            db.session.execute(
-                delete(OutgoingMail).where(
-                    OutgoingMail.recipient == comment.email,
-                    OutgoingMail.body.contains(comment.receipt_number),
-                )
-            )
         comment.name = ""
         comment.show_name = False
         comment.phone = None

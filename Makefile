@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test lint format translations messages-update db-upgrade bench bench-short clean instruments
+.PHONY: run test lint format translations messages-update db-upgrade bench bench-short fuzz-long clean instruments
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench: $(VENV)/.installed translations
 # Its short version, as CI runs it: two seconds a page.
 bench-short: $(VENV)/.installed translations
 	BENCH_SECONDS=2 $(BIN)/python bench/run.py
+
+# The long fuzz (bench/fuzz_long.py): 500 inputs to every form, staff forms included, on
+# SQLite and (with TEST_DATABASE_URL) PostgreSQL side by side. A failure it finds fails.
+fuzz-long: $(VENV)/.installed-test translations
+	$(BIN)/python bench/fuzz_long.py $(FUZZ_LONG_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

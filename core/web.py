@@ -34,6 +34,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.clock import to_office_time
 from core.markdown import render_markdown
+from core.time_words import with_words
 from extensions import babel, csrf, db
 
 bp = Blueprint("site", __name__)
@@ -41,6 +42,10 @@ bp = Blueprint("site", __name__)
 LANGUAGE_COOKIE = "lang"
 LANGUAGES = {"zh": "中文", "en": "English"}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+# Elder-friendly mode (长辈模式): larger text, stronger contrast, calmer pages. Remembered
+# in its own cookie, which only chooses the kept copy of a page (`page_variant`).
+ELDER_COOKIE = "elder"
+ELDER_ON = "1"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -105,6 +110,20 @@ def select_locale() -> str:
     return chosen if chosen in LANGUAGES else "zh"
 
 
+def elder_mode() -> bool:
+    """The reader turned on elder-friendly mode (长辈模式)."""
+    return has_request_context() and request.cookies.get(ELDER_COOKIE) == ELDER_ON
+
+
+def page_variant(cookies: Any) -> str:
+    """What, besides its address, chooses which copy of a public page a reader gets: the
+    language and elder-friendly mode, read from the cookies as sent (the page cache keys
+    pages by it, before Flask too)."""
+    language = cookies.get(LANGUAGE_COOKIE, "")
+    language = language if language in LANGUAGES else ""
+    return language + ("+elder" if cookies.get(ELDER_COOKIE) == ELDER_ON else "")
+
+
 def is_fragment_request() -> bool:
     """htmx asked for a piece of a page. A boosted request wants the whole page, and so
     does htmx restoring a page from history that it no longer holds (after Back)."""
@@ -159,6 +178,16 @@ def office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> s
     if moment is None:
         return ""
     return format_datetime(moment, pattern)
+
+
+def shown_office_time(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> Markup | str:
+    """The `office_time` filter of the pages: in elder-friendly mode the date and time are
+    read out in words after the digits (`core.time_words`). Mail, feeds and the API call
+    `office_time` itself, and `<time datetime>` takes `datetime_attribute`: no words."""
+    shown = office_time(moment, pattern)
+    if moment is None or not elder_mode():
+        return shown
+    return with_words(shown, moment, pattern)
 
 
 def office_iso(moment: datetime | None) -> str | None:
@@ -249,6 +278,31 @@ def choose_language() -> Response:
     return response
 
 
+@bp.post("/display")
+@csrf.exempt
+def choose_display() -> Response:
+    """Turn elder-friendly mode on or off (`elder`: "on" or "off") and go back to the page.
+    Like the language switch it is on every page, so it carries no form token and is
+    refused unless the browser says it was sent from this site."""
+    if not sent_from_this_site():
+        abort(400)
+    choice = request.form.get("elder", "")
+    back = safe_next_url(request.form.get("next"), request.script_root + "/")
+    response = redirect(back, code=303)
+    if choice == "on":
+        response.set_cookie(
+            ELDER_COOKIE,
+            ELDER_ON,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    elif choice == "off":
+        response.delete_cookie(ELDER_COOKIE, httponly=True, samesite="Lax")
+    return response
+
+
 def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
@@ -259,7 +313,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     unavailable.register(app)  # an unreachable database: 503, never a server error
-    app.add_template_filter(office_time)
+    app.add_template_filter(shown_office_time, name="office_time")
     app.add_template_filter(datetime_attribute)
     app.add_template_filter(filesize)
     app.add_template_filter(time_left)
@@ -275,4 +329,5 @@ def register(app: Flask) -> None:
             "current_language": language,
             "html_lang": HTML_LANG[language],
             "content_lang": content_lang_attribute(),
+            "elder_mode": elder_mode(),
         }

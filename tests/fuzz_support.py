@@ -26,7 +26,7 @@ from extensions import db
 
 # Every resident's form and every open-data address get 500 generated inputs in each run;
 # each staff form 40 (staff are signed in, few and trusted; 72 forms at 500 take about 20
-# minutes a database here): `FUZZ_STAFF_EXAMPLES=500` is the long run, e.g. before a release.
+# minutes a database here): `FUZZ_STAFF_EXAMPLES=500` is the long run (`make fuzz-long`).
 EXAMPLES_PER_FORM = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 EXAMPLES_PER_STAFF_FORM = int(os.environ.get("FUZZ_STAFF_EXAMPLES", "40"))
 # Unique to this run: found raw in a page, it can only have come from what was sent.

@@ -30,6 +30,8 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Elder-friendly mode also promises AAA contrast (7:1, `color-contrast-enhanced`).
+AAA_TAGS = [*WCAG_TAGS, "wcag2aaa"]
 
 REQUIRED = os.environ.get("SUNSHINE_REQUIRE_INSTRUMENTS") == "1"
 HAS_AXE = AXE_SCRIPT.exists()
@@ -76,12 +78,14 @@ class AxeViolation:
         return f"{self.rule} ({self.impact}): {self.help} — {shown}\n      {self.summary}"
 
 
-def axe_violations(page: Page) -> list[AxeViolation]:
-    """Run axe-core on the page as it is now; fails unless axe really ran."""
+def axe_violations(page: Page, tags: list[str] | None = None) -> list[AxeViolation]:
+    """Run axe-core on the page as it is now, the rules of `tags` (by default the WCAG 2.0
+    and 2.1 A and AA ones; add `AAA_TAGS` for the enhanced contrast of elder-friendly
+    mode); fails unless axe really ran."""
     assert HAS_AXE, f"axe-core is not installed at {AXE_SCRIPT}"
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    result: dict[str, Any] = page.evaluate(RUN_AXE, WCAG_TAGS)
+    result: dict[str, Any] = page.evaluate(RUN_AXE, tags or WCAG_TAGS)
     assert result["engine"] == "axe-core", f"axe did not run on {page.url}: {result}"
     assert result["passes"] > 0, f"axe ran no rule that passed on {page.url}: {result}"
     return [
@@ -90,13 +94,14 @@ def axe_violations(page: Page) -> list[AxeViolation]:
     ]
 
 
-def assert_accessible(page: Page, where: str) -> None:
-    """axe-core finds nothing on the page as it is now (after an htmx swap, say). Without
-    axe-core installed the journey goes on, and the skipped check shows as a warning."""
+def assert_accessible(page: Page, where: str, tags: list[str] | None = None) -> None:
+    """axe-core finds nothing on the page as it is now (after an htmx swap, say), by the
+    rules of `tags` (`axe_violations`). Without axe-core installed the journey goes on,
+    and the skipped check shows as a warning."""
     if not HAS_AXE and not REQUIRED:
         warnings.warn(f"axe-core not installed: not checked: {where}", stacklevel=2)
         return
-    violations = axe_violations(page)
+    violations = axe_violations(page, tags)
     assert not violations, f"{where} ({page.url}):\n  " + "\n  ".join(
         violation.describe() for violation in violations
     )

@@ -4,7 +4,8 @@ photo, a meeting held but not yet concluded, a change waiting for review, a publ
 comment with a 200-character link and a 100-letter word, a rejected comment, an error
 page, open days in every state with registrations in every status, and sitting in's draws,
 moved and cancelled invitations: each feature's `crawl_states`), as a
-resident and as each staff role, in Chinese and in English.
+resident and as each staff role, in Chinese and in English, and as a resident in
+elder-friendly mode (长辈模式), where axe also holds every text to AAA contrast (7:1).
 
 The crawl follows same-site links from each start page, a few addresses of each shape
 (`/meetings/<id>` is one shape), and keeps what it found: the served HTML of each page,
@@ -46,6 +47,7 @@ from tests.conftest import TEMPLATE_BYTECODE, config_for_tests, empty_all_tables
 from tests.engagement.open_days.crawl_states import seed_open_day_states
 from tests.engagement.sitting_in.crawl_states import seed_sitting_in_states
 from tests.instruments import (
+    AAA_TAGS,
     HAS_AXE,
     REQUIRED,
     AxeViolation,
@@ -88,6 +90,7 @@ class Visit:
     language: str
     status: int
     html_file: Path
+    elder: bool = False
     title: str = ""
     unmarked_chinese: list[str] = field(default_factory=list)
     axe: dict[int, list[AxeViolation]] = field(default_factory=dict)
@@ -95,7 +98,8 @@ class Visit:
 
     @property
     def who(self) -> str:
-        return f"{self.role.value if self.role else 'resident'}/{self.language}"
+        reader = self.role.value if self.role else "resident"
+        return f"{reader}{' in elder mode' if self.elder else ''}/{self.language}"
 
 
 @dataclass
@@ -267,20 +271,22 @@ def links_on(page, base: str) -> list[str]:
 
 
 def crawl_as(
-    browser, base: str, role: Role | None, starts: list[str], out: Path
+    browser, base: str, role: Role | None, starts: list[str], out: Path, elder: bool = False
 ) -> Iterator[Visit]:
     context = browser.new_context(base_url=base, viewport={"width": WIDTHS[0], "height": 800})
     context.set_default_timeout(10_000)
     try:
         if role is not None:
             sign_in(context, role)
+        if elder:
+            context.add_cookies([{"name": "elder", "value": "1", "url": base}])
         page = context.new_page()
         queue, seen, per_shape = list(starts), set(starts), defaultdict(int)
         while queue:
             path = queue.pop(0)
             for language in LANGUAGES:
                 context.add_cookies([{"name": "lang", "value": language, "url": base}])
-                visit = visit_page(page, path, role, language, out)
+                visit = visit_page(page, path, role, language, out, elder)
                 if visit is None:
                     break
                 yield visit
@@ -300,23 +306,26 @@ def crawl_as(
         context.close()
 
 
-def visit_page(page, path: str, role: Role | None, language: str, out: Path) -> Visit | None:
+def visit_page(
+    page, path: str, role: Role | None, language: str, out: Path, elder: bool = False
+) -> Visit | None:
     page.set_viewport_size({"width": WIDTHS[0], "height": 800})
     response = page.goto(path)
     assert response is not None
     if not response.headers.get("content-type", "").startswith("text/html"):
         return None
     name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
-    html_file = out / f"{role.value if role else 'resident'}-{language}-{name}.html"
+    reader = (role.value if role else "resident") + ("-elder" if elder else "")
+    html_file = out / f"{reader}-{language}-{name}.html"
     html_file.write_bytes(response.body())
-    visit = Visit(path, role, language, response.status, html_file, page.title())
+    visit = Visit(path, role, language, response.status, html_file, page.title(), elder=elder)
     if language != "zh":
         visit.unmarked_chinese = page.evaluate(UNMARKED_CHINESE)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         visit.width[width] = page.evaluate("document.documentElement.scrollWidth")
         if HAS_AXE or REQUIRED:
-            visit.axe[width] = axe_violations(page)
+            visit.axe[width] = axe_violations(page, AAA_TAGS if elder else None)
     return visit
 
 
@@ -377,6 +386,10 @@ def crawl(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> C
                         else STAFF_STARTS + staff_starts
                     )
                     visits += crawl_as(browser, base, role, starts, pages)
+                # Residents again, in elder-friendly mode: every public page larger, calmer,
+                # at AAA contrast, and still valid.
+                starts = PUBLIC_STARTS + public_starts
+                visits += crawl_as(browser, base, None, starts, pages, elder=True)
                 browser.close()
         finally:
             db.session.rollback()
@@ -392,6 +405,9 @@ def test_the_crawl_reaches_every_kind_of_page(crawl: Crawl):
     for role in ROLES:
         print(role, sorted(s for r, s in shapes if r == role))
     assert (None, "/meetings/N") in shapes
+    elder = {shape(visit.path) for visit in crawl.visits if visit.elder}
+    missed = {s for r, s in shapes if r is None} - elder
+    assert not missed, f"pages not crawled in elder-friendly mode: {sorted(missed)}"
     assert (Role.EDITOR, "/admin/meetings/N/live") in shapes
     assert {(None, "/open-days/N"), (None, "/open-days/N/draw"), (None, "/r/T")} <= shapes
     assert (Role.EDITOR, "/admin/open-days/N/check-in") in shapes

@@ -11,7 +11,8 @@ the calendar, huge numbers. Enough of it is valid that comments, registrations a
 applications are stored, so the check of what is shown afterwards is meaningful.
 
 Each resident's form and each open-data address gets 500 inputs a run, each staff form 40;
-`FUZZ_STAFF_EXAMPLES=500` (about 20 minutes a database) is the long run."""
+`make fuzz-long` (`bench/fuzz_long.py`, run by CI) sends 500 to every form on both
+databases side by side."""
 
 from __future__ import annotations
 

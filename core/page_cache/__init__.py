@@ -1,12 +1,13 @@
 """Public pages for anonymous readers, served from a cache and answered 304 cheaply.
 
 A page a feature declares cacheable (`cached_pages`) is kept by address, language and
-htmx-fragment-or-not, under the public-data version (`models.PublicState`), which every
-change to anything the public can see increases in its own transaction: the request after
-an approval, a withdrawal or a cancellation reads a new version and renders afresh. What
-changes with the clock alone (a meeting going live, a period closing at its second) is
-met by each feature's next such moment (`clock_boundaries`; the time left of an open
-comment period counts too): an entry is never served past it, nor past the next whole hour.
+elder-friendly mode (`core.web.page_variant`), and htmx-fragment-or-not, under the
+public-data version (`models.PublicState`), which every change to anything the public can see
+increases in its own transaction: the request after an approval, a withdrawal or a
+cancellation reads a new version and renders afresh. What changes with the clock alone (a
+meeting going live, a period closing at its second) is met by each feature's next such
+moment (`clock_boundaries`; the time left of an open comment period counts too): an entry
+is never served past it, nor past the next whole hour.
 
 The validator (ETag) is derived from the version and that moment, so any worker answers
 a conditional GET with 304 after one query, without building the page. Staff, and anyone
@@ -36,6 +37,7 @@ from sqlalchemy import select
 from core.clock import utcnow
 from core.extension_points import ExtensionPoint
 from core.page_cache.models import PublicState, bump_public_version
+from core.web import page_variant
 from extensions import db
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "client_holds",
     "clock_boundaries",
     "epoch_tag",
+    "page_variant",
     "public_state",
     "tagged_fragments",
     "version_etag",
@@ -155,7 +158,7 @@ def _cacheable() -> bool:
     )
 
 
-def page_key(build_id: str, epoch: Epoch, language: str, fragment: bool, full_path: str) -> str:
+def page_key(build_id: str, epoch: Epoch, variant: str, fragment: bool, full_path: str) -> str:
     """Names one kept page; its first 32 characters are the page's validator (ETag). The
     same in every worker, and computable before Flask (`shortcut`)."""
     seed = "|".join(
@@ -163,7 +166,7 @@ def page_key(build_id: str, epoch: Epoch, language: str, fragment: bool, full_pa
             build_id,
             str(epoch.version),
             epoch.until.isoformat(),
-            language,
+            variant,
             "fragment" if fragment else "page",
             full_path,
         ]
@@ -207,7 +210,7 @@ def _key(epoch: Epoch) -> str:
     return page_key(
         current_app.extensions["sunshine.build_id"],
         epoch,
-        request.cookies.get("lang", ""),
+        page_variant(request.cookies),
         wants_fragment(request.headers),
         request.full_path,
     )

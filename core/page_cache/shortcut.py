@@ -75,6 +75,7 @@ class NotModifiedShortcut:
             cached_pages,
             client_holds,
             page_key,
+            page_variant,
             tag_for,
             tagged_parts,
             wants_fragment,
@@ -102,7 +103,7 @@ class NotModifiedShortcut:
             key = page_key(
                 build_id,
                 remembered,
-                request.cookies.get("lang", ""),
+                page_variant(request.cookies),
                 wants_fragment(request.headers),
                 request.full_path,
             )

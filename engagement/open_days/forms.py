@@ -38,6 +38,7 @@ from wtforms.validators import (
 
 from core.clock import to_office_time, utcnow
 from core.forms import BaseForm, mainland_mobile
+from core.steps import Step
 
 MAX_NAME_LENGTH = 50
 MAX_FEEDBACK_LENGTH = 2000
@@ -134,6 +135,17 @@ class RegistrationForm(BaseForm):
             del form.id_number
         form.consent.description = consent_description()
         return form
+
+
+# In elder-friendly mode the registration asks one thing at a time (`core.steps`); the ID
+# number's step is left out with its field when the open day does not ask for it.
+REGISTRATION_STEPS = (
+    Step(_l("Your name"), ("name",)),
+    Step(_l("Your phone"), ("phone",)),
+    Step(_l("Email"), ("email",)),
+    Step(_l("ID card"), ("id_number",)),
+    Step(_l("Check and send"), ("consent",)),
+)
 
 
 class SendLinkForm(BaseForm):

@@ -24,10 +24,11 @@ from core.ical import build_calendar, calendar_answer
 from core.page_cache import epoch_tag
 from core.phones import normalise_phone
 from core.runner import attempt, run_for_form
-from core.web import query_int, render_page
+from core.steps import Steps
+from core.web import elder_mode, query_int, render_page
 from engagement.open_days import operations
 from engagement.open_days.calendar import open_day_event
-from engagement.open_days.forms import RegistrationForm, SendLinkForm
+from engagement.open_days.forms import REGISTRATION_STEPS, RegistrationForm, SendLinkForm
 from engagement.open_days.models import OpenDay, Registration
 from engagement.open_days.operations.draw import entries
 from engagement.open_days.queries import public_open_day_or_404, upcoming_and_past
@@ -79,9 +80,13 @@ def _open_day_page(
     *,
     not_registered: str | None = None,
     already_registered: bool = False,
+    steps: Steps | None = None,
 ) -> Response:
     """The public page; `not_registered` says why what the resident sent could not be taken
-    at all (registration closed, the open day cancelled), shown with what they typed."""
+    at all (registration closed, the open day cancelled), shown with what they typed. In
+    elder-friendly mode the form is asked one step at a time (`steps`)."""
+    if steps is None and elder_mode():
+        steps = Steps(form, REGISTRATION_STEPS)
     return render_page(
         "open_days/open_day.html",
         open_day=open_day,
@@ -90,6 +95,7 @@ def _open_day_page(
         not_registered=not_registered,
         already_registered=already_registered,
         places_version=places_tag(open_day.id),
+        steps=steps,
         status=status,
     )
 
@@ -296,6 +302,9 @@ def register(open_day_id: int) -> Response:
     if not open_day.takes_registrations_at(utcnow()):
         return _not_registered_page(open_day)
     form = registration_form(open_day)
+    steps = Steps(form, REGISTRATION_STEPS)
+    if steps.pressed:  # a step of the form asked one thing at a time: nothing is stored
+        return _open_day_page(open_day, form, status=steps.move(), steps=steps)
     if form.validate_on_submit():
 
         def store() -> Registration:

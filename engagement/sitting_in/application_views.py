@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from core.clock import utcnow
 from core.errors import recovers_expired_form
 from core.runner import run_for_form
-from core.web import render_page
-from engagement.sitting_in.forms.applications import ApplicationForm
+from core.steps import Steps
+from core.web import elder_mode, render_page
+from engagement.sitting_in.forms.applications import APPLICATION_STEPS, ApplicationForm
 from engagement.sitting_in.models import APPLICATION_PREFIX, Application
 from engagement.sitting_in.operations.applications import (
     AlreadyApplied,
@@ -81,10 +82,18 @@ def call_or_404(meeting_id: int) -> Meeting:
 
 
 def _apply_page(
-    meeting: Meeting, form: ApplicationForm, status: int = 200, *, not_applied: str | None = None
+    meeting: Meeting,
+    form: ApplicationForm,
+    status: int = 200,
+    *,
+    not_applied: str | None = None,
+    steps: Steps | None = None,
 ) -> Response:
-    """The form, or why nothing can be sent (`not_applied`, with what was typed)."""
+    """The form, or why nothing can be sent (`not_applied`, with what was typed). In
+    elder-friendly mode the form is asked one step at a time (`steps`)."""
     now = utcnow()
+    if steps is None and elder_mode():
+        steps = Steps(form, APPLICATION_STEPS)
     return render_page(
         "sitting_in/apply.html",
         meeting=meeting,
@@ -92,6 +101,7 @@ def _apply_page(
         closes_at=applications_close_at(meeting),
         open=takes_applications_at(meeting, now),
         not_applied=not_applied,
+        steps=steps,
         status=status,
     )
 
@@ -173,6 +183,9 @@ def apply(meeting_id: int) -> Response:
     if not takes_applications_at(meeting, utcnow()):
         return _not_applied_page(meeting)
     form = ApplicationForm()
+    steps = Steps(form, APPLICATION_STEPS)
+    if steps.pressed:  # a step of the form asked one thing at a time: nothing is stored
+        return _apply_page(meeting, form, status=steps.move(), steps=steps)
     if form.validate_on_submit():
 
         def store() -> Application:

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from core.forms import BaseForm, mainland_mobile
+from core.steps import Step
 
 MAX_NAME_LENGTH = 50
 MAX_COMMUNITY_LENGTH = 100
@@ -96,3 +97,15 @@ class ApplicationForm(BaseForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.consent.description = consent_description()
+
+
+# In elder-friendly mode the application asks one thing at a time (`core.steps`).
+APPLICATION_STEPS = (
+    Step(_l("Your name"), ("name",)),
+    Step(_l("Your phone"), ("phone",)),
+    Step(_l("Email"), ("email",)),
+    Step(_l("Community"), ("community",)),
+    Step(_l("Reason"), ("reason",)),
+    Step(_l("Publishing your name"), ("name_public",)),
+    Step(_l("Check and send"), ("consent",)),
+)

@@ -90,11 +90,11 @@ class Visit:
     language: str
     status: int
     html_file: Path
-    elder: bool = False
     title: str = ""
     unmarked_chinese: list[str] = field(default_factory=list)
     axe: dict[int, list[AxeViolation]] = field(default_factory=dict)
     width: dict[int, int] = field(default_factory=dict)
+    elder: bool = False  # a resident in elder-friendly mode
 
     @property
     def who(self) -> str:

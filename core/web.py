@@ -261,21 +261,33 @@ def choose_language() -> Response:
 
     On every page, so it carries no form token (a reader who only reads gets no session):
     it is refused unless the browser says it was sent from this site."""
+    response = back_to_the_page()
+    language = request.form.get("language", "")
+    if language in LANGUAGES:
+        remember_choice(response, LANGUAGE_COOKIE, language)
+    return response
+
+
+def back_to_the_page() -> Response:
+    """A reader's display choice (language, elder-friendly mode) leads back to the page it
+    was made on. It carries no form token, so it is refused unless the browser says it was
+    sent from this site."""
     if not sent_from_this_site():
         abort(400)
-    language = request.form.get("language", "")
     back = safe_next_url(request.form.get("next"), request.script_root + "/")
-    response = redirect(back, code=303)
-    if language in LANGUAGES:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            language,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
-    return response
+    return redirect(back, code=303)
+
+
+def remember_choice(response: Response, cookie: str, value: str) -> None:
+    """Keep a reader's display choice for a year (it only picks a kept copy of a page)."""
+    response.set_cookie(
+        cookie,
+        value,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
 
 
 @bp.post("/display")
@@ -284,20 +296,10 @@ def choose_display() -> Response:
     """Turn elder-friendly mode on or off (`elder`: "on" or "off") and go back to the page.
     Like the language switch it is on every page, so it carries no form token and is
     refused unless the browser says it was sent from this site."""
-    if not sent_from_this_site():
-        abort(400)
+    response = back_to_the_page()
     choice = request.form.get("elder", "")
-    back = safe_next_url(request.form.get("next"), request.script_root + "/")
-    response = redirect(back, code=303)
     if choice == "on":
-        response.set_cookie(
-            ELDER_COOKIE,
-            ELDER_ON,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
+        remember_choice(response, ELDER_COOKIE, ELDER_ON)
     elif choice == "off":
         response.delete_cookie(ELDER_COOKIE, httponly=True, samesite="Lax")
     return response
